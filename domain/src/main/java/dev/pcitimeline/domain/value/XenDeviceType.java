@@ -1,0 +1,18 @@
+package dev.pcitimeline.domain.value;
+
+/** Xen's {@code DEV_TYPE_*}, named without the prefix as the state JSON prints them. */
+public enum XenDeviceType {
+    PCI_UNKNOWN,
+    PCIe_ENDPOINT,
+    PCIe_BRIDGE,
+    PCIe2PCI_BRIDGE,
+    PCI2PCIe_BRIDGE,
+    LEGACY_PCI_BRIDGE,
+    PCI_HOST_BRIDGE,
+    PCI;
+
+    /** The two types whose alloc_pdev/free_pdev touch bus2bridge in Xen 4.4. */
+    public boolean fillsBus2Bridge() {
+        return this == PCIe2PCI_BRIDGE || this == LEGACY_PCI_BRIDGE;
+    }
+}
