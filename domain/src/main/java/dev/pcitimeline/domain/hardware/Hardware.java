@@ -28,6 +28,8 @@ public final class Hardware implements ConfigSpace {
     /** Top-level functions by root bus, each list in devfn order. */
     private final TreeMap<Integer, List<HardwareFunction>> roots = new TreeMap<>();
     private final Map<String, HardwareFunction> byId = new HashMap<>();
+    /** Bumped by every change, so views derived from the hardware alone can be cached. */
+    private long version;
 
     private Hardware(int segment) {
         this.segment = segment;
@@ -51,6 +53,7 @@ public final class Hardware implements ConfigSpace {
 
     public Hardware copy() {
         Hardware c = new Hardware(segment);
+        c.version = version;
         roots.forEach((bus, list) -> {
             List<HardwareFunction> copies = new ArrayList<>(list.size());
             for (HardwareFunction f : list) {
@@ -73,6 +76,11 @@ public final class Hardware implements ConfigSpace {
     @Override
     public int segment() {
         return segment;
+    }
+
+    /** Changes with every write, VF enable/disable, plug, unplug and reset. */
+    public long version() {
+        return version;
     }
 
     // ------------------------------------------------------------------ the tree
@@ -290,6 +298,7 @@ public final class Hardware implements ConfigSpace {
             throw new IllegalArgumentException(bridgeId + " is a " + f.kind() + ", not a bridge: it has no bus registers");
         }
         BridgeBuses before = f.buses();
+        version++;
         f.setBuses(value);
         return before;
     }
@@ -302,6 +311,7 @@ public final class Hardware implements ConfigSpace {
             throw new IllegalArgumentException(problem);
         }
         pf.setVfsEnabled(n);
+        version++;
     }
 
     /** What forbids enabling {@code n} VFs on {@code pf}, or null. */
@@ -319,8 +329,20 @@ public final class Hardware implements ConfigSpace {
     public int disableVfs(String pfId) {
         HardwareFunction pf = require(pfId);
         int n = pf.vfsEnabled();
+        version++;
         pf.setVfsEnabled(0);
         return n;
+    }
+
+    /** The function and everything below it, the function first, depth first. */
+    public List<String> subtreeIds(String id) {
+        List<HardwareFunction> below = new ArrayList<>();
+        collect(require(id), below);
+        List<String> ids = new ArrayList<>(below.size());
+        for (HardwareFunction g : below) {
+            ids.add(g.id());
+        }
+        return ids;
     }
 
     /** Removes a function and everything below it; returns their ids, the function first, depth first. */
@@ -338,6 +360,7 @@ public final class Hardware implements ConfigSpace {
             f.parent().mutableChildren().remove(f);
         }
         f.detach();
+        version++;
         List<String> ids = new ArrayList<>(gone.size());
         for (HardwareFunction g : gone) {
             byId.remove(g.id());
@@ -352,6 +375,7 @@ public final class Hardware implements ConfigSpace {
         if (problem != null) {
             throw new IllegalArgumentException(problem);
         }
+        version++;
         if (ROOT.equals(parentId)) {
             return attach(null, spec.rootBusOrDefault(), spec);
         }
@@ -435,6 +459,7 @@ public final class Hardware implements ConfigSpace {
 
     /** Firmware reset: every bridge back to its power-on registers, every PF to its power-on VF count. */
     public void resetToPowerOn() {
+        version++;
         for (HardwareFunction f : byId.values()) {
             if (f.isBridge()) {
                 f.setBuses(f.powerOnBuses());

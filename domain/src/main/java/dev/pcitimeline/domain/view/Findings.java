@@ -1,0 +1,178 @@
+package dev.pcitimeline.domain.view;
+
+import dev.pcitimeline.domain.hardware.ConfigSpace;
+import dev.pcitimeline.domain.hardware.Hardware;
+import dev.pcitimeline.domain.hardware.HardwareFunction;
+import dev.pcitimeline.domain.value.Bdf;
+import dev.pcitimeline.domain.value.DeviceKind;
+import dev.pcitimeline.domain.value.DomainId;
+import dev.pcitimeline.domain.xen.Bus2BridgeEntry;
+import dev.pcitimeline.domain.xen.Pdev;
+import dev.pcitimeline.domain.xen.Xen;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import static dev.pcitimeline.domain.view.Finding.Kind.BUS2BRIDGE_DANGLING;
+import static dev.pcitimeline.domain.view.Finding.Kind.BUS2BRIDGE_LOOP;
+import static dev.pcitimeline.domain.view.Finding.Kind.BUS2BRIDGE_SELF;
+import static dev.pcitimeline.domain.view.Finding.Kind.BUS2BRIDGE_STALE;
+import static dev.pcitimeline.domain.view.Finding.Kind.CONTEXT_FOREIGN;
+import static dev.pcitimeline.domain.view.Finding.Kind.CONTEXT_MISSING;
+import static dev.pcitimeline.domain.view.Finding.Kind.CONTEXT_ORPHAN;
+import static dev.pcitimeline.domain.view.Finding.Kind.DECODE_CONFLICT;
+import static dev.pcitimeline.domain.view.Finding.Kind.PDEV_MISSING;
+import static dev.pcitimeline.domain.view.Finding.Kind.PDEV_STALE;
+import static dev.pcitimeline.domain.view.Finding.Kind.XEN_HUNG;
+
+/** Actual versus expected (XEN-MODEL.md §5): what is wrong with Xen's state at one moment. */
+public final class Findings {
+    private Findings() {
+    }
+
+    /** The expected state: what a fresh xen-boot on the hardware as it is now would produce. */
+    public static Xen expected(Hardware hw, Xen actual) {
+        return Xen.freshBoot(actual.policy(), hw);
+    }
+
+    /** Every finding, in the order of the table in §5, each group sorted by subject. */
+    public static List<Finding> of(Hardware hw, Xen xen, Xen expected) {
+        List<Finding> out = new ArrayList<>();
+        bus2bridge(xen, expected, out);
+        pdevs(hw, xen, out);
+        contexts(hw, xen, out);
+        for (int bus : hw.decodeConflicts()) {
+            out.add(Finding.onBus(DECODE_CONFLICT, bus, String.format(
+                    "two bridges on one bus both claim bus %02x: the first in devfn order takes its config cycles", bus)));
+        }
+        if (xen.hung()) {
+            out.add(new Finding(XEN_HUNG, null, null,
+                    "Xen is hung in an 8-bit bus2bridge loop (subordinate 0xff): its state is frozen until xen-boot or reboot"));
+        }
+        return out;
+    }
+
+    private static void bus2bridge(Xen xen, Xen expected, List<Finding> out) {
+        List<Finding> self = new ArrayList<>();
+        List<Finding> dangling = new ArrayList<>();
+        List<Finding> stale = new ArrayList<>();
+        for (int bus = 0; bus < 256; bus++) {
+            Bus2BridgeEntry e = xen.bus2bridge(bus);
+            if (e.map()) {
+                String target = String.format("%02x:%02x.%x", e.bus(), e.devfn() >> 3, e.devfn() & 7);
+                if (xen.findUpstreamBridge(bus, 0).result() == -1) {
+                    out.add(Finding.onBus(BUS2BRIDGE_LOOP, bus, String.format(
+                            "the upstream walk from bus %02x never ends (entry -> %s): find_upstream_bridge gives -1",
+                            bus, target)));
+                }
+                if (e.bus() == bus) {
+                    self.add(Finding.onBus(BUS2BRIDGE_SELF, bus, String.format(
+                            "bus2bridge[%02x] points at %s, a function on bus %02x itself", bus, target, bus)));
+                }
+                if (xen.pdev(e.bus(), e.devfn()) == null) {
+                    dangling.add(Finding.onBus(BUS2BRIDGE_DANGLING, bus, String.format(
+                            "bus2bridge[%02x] points at %s, where Xen has no pdev", bus, target)));
+                }
+            }
+            Bus2BridgeEntry want = expected.bus2bridge(bus);
+            if (!sameMapping(e, want)) {
+                stale.add(Finding.onBus(BUS2BRIDGE_STALE, bus, String.format(
+                        "bus2bridge[%02x] is %s, a fresh boot on this hardware gives %s", bus, describe(e), describe(want))));
+            }
+        }
+        out.addAll(self);
+        out.addAll(dangling);
+        out.addAll(stale);
+    }
+
+    /** Unmapped entries are equal whatever stale target they keep: Xen never reads it. */
+    private static boolean sameMapping(Bus2BridgeEntry a, Bus2BridgeEntry b) {
+        return a.map() == b.map() && (!a.map() || (a.bus() == b.bus() && a.devfn() == b.devfn()));
+    }
+
+    private static String describe(Bus2BridgeEntry e) {
+        return e.map() ? String.format("%02x:%02x.%x", e.bus(), e.devfn() >> 3, e.devfn() & 7) : "unmapped";
+    }
+
+    private static void pdevs(Hardware hw, Xen xen, List<Finding> out) {
+        for (Pdev p : xen.pdevs()) {
+            ConfigSpace.Answer now = hw.answerAt(p.bdf().bus(), p.bdf().devfn());
+            String nowId = now == null ? null : now.id();
+            if (nowId == null || !nowId.equals(p.allocatedFor())) {
+                out.add(Finding.onBdf(PDEV_STALE, p.bdf(), p.bdf().shortText() + " was allocated for "
+                        + (p.allocatedFor() == null ? "nothing" : p.allocatedFor()) + " but now "
+                        + (nowId == null ? "nothing answers there" : nowId + " answers there")));
+            }
+        }
+        for (Hardware.Reached r : hw.reachableFunctions()) {
+            if (xen.pdev(r.bdf().bus(), r.bdf().devfn()) == null) {
+                out.add(Finding.onBdf(PDEV_MISSING, r.bdf(),
+                        r.id() + " answers at " + r.bdf().shortText() + " but Xen has no pdev there"));
+            }
+        }
+    }
+
+    private static void contexts(Hardware hw, Xen xen, List<Finding> out) {
+        Map<Integer, DomainId> entries = xen.contexts();
+        Set<Integer> needed = new HashSet<>();
+        TreeMap<Integer, Finding> missing = new TreeMap<>();
+        TreeMap<Integer, Finding> foreign = new TreeMap<>();
+        for (Pdev p : xen.pdevs()) {
+            if (p.owner() == null) {
+                continue;
+            }
+            for (int rid : requesterIds(hw, p.bdf())) {
+                needed.add(rid);
+                DomainId holder = entries.get(rid);
+                Bdf at = Bdf.ofRid(xen.segment(), rid);
+                if (holder == null) {
+                    missing.putIfAbsent(rid, Finding.onBdf(CONTEXT_MISSING, at, p.bdf().shortText() + " (owned by "
+                            + p.owner() + ") needs requester ID " + at.shortText() + " and it has no context entry"
+                            + (rid == p.bdf().rid() && p.type().isBridge() ? " (Xen 4.4 never maps bridges themselves)" : "")));
+                } else if (!holder.equals(p.owner())) {
+                    foreign.putIfAbsent(rid, Finding.onBdf(CONTEXT_FOREIGN, at, p.bdf().shortText() + " (owned by "
+                            + p.owner() + ") needs requester ID " + at.shortText() + " but its entry belongs to " + holder));
+                }
+            }
+        }
+        out.addAll(missing.values());
+        out.addAll(foreign.values());
+        for (Map.Entry<Integer, DomainId> e : entries.entrySet()) {
+            if (!needed.contains(e.getKey())) {
+                Bdf at = Bdf.ofRid(xen.segment(), e.getKey());
+                out.add(Finding.onBdf(CONTEXT_ORPHAN, at, "the context entry for " + at.shortText() + " (" + e.getValue()
+                        + ") is needed by no pdev a domain owns"));
+            }
+        }
+    }
+
+    /**
+     * The requester IDs a pdev at {@code bdf} needs, from the hardware as it is: its own; for a
+     * pci-endpoint, walking up through conventional bridges, the top-most one's RID and, when
+     * that is a PCIe-to-PCI bridge, {@code secondary:00.0} too.
+     */
+    public static List<Integer> requesterIds(Hardware hw, Bdf bdf) {
+        List<Integer> rids = new ArrayList<>(3);
+        rids.add(bdf.rid());
+        ConfigSpace.Answer a = hw.answerAt(bdf.bus(), bdf.devfn());
+        if (a == null || a.virtual() || a.kind() != DeviceKind.PCI_ENDPOINT) {
+            return rids;
+        }
+        HardwareFunction top = null;
+        for (HardwareFunction up = hw.function(a.id()).parent(); up != null
+                && (up.kind() == DeviceKind.PCI_BRIDGE || up.kind() == DeviceKind.PCIE_TO_PCI_BRIDGE); up = up.parent()) {
+            top = up;
+        }
+        if (top != null) {
+            rids.add(top.rid());
+            if (top.kind() == DeviceKind.PCIE_TO_PCI_BRIDGE) {
+                rids.add(top.buses().secondary() * 256);
+            }
+        }
+        return rids;
+    }
+}
