@@ -1,0 +1,753 @@
+package dev.pcitimeline.scenarios.format;
+
+import dev.pcitimeline.domain.hardware.BridgeBuses;
+import dev.pcitimeline.domain.hardware.FunctionSpec;
+import dev.pcitimeline.domain.hardware.SriovSpec;
+import dev.pcitimeline.domain.step.Step;
+import dev.pcitimeline.domain.value.Bdf;
+import dev.pcitimeline.domain.value.BusNumber;
+import dev.pcitimeline.domain.value.Devfn;
+import dev.pcitimeline.domain.value.DeviceKind;
+import dev.pcitimeline.domain.value.DomainId;
+import dev.pcitimeline.domain.value.Outcome;
+import dev.pcitimeline.domain.value.Policy;
+import dev.pcitimeline.scenarios.format.YamlTree.Entry;
+import dev.pcitimeline.scenarios.format.YamlTree.ListNode;
+import dev.pcitimeline.scenarios.format.YamlTree.MapNode;
+import dev.pcitimeline.scenarios.format.YamlTree.Node;
+import dev.pcitimeline.scenarios.format.YamlTree.ScalarNode;
+import dev.pcitimeline.scenarios.format.YamlTree.ScalarType;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+import static dev.pcitimeline.scenarios.format.YamlTree.child;
+import static dev.pcitimeline.scenarios.format.YamlTree.index;
+
+/**
+ * The strict reader of scenario files (SCENARIOS.md, format 1), YAML or JSON. Everything the
+ * file alone decides is checked here, and any problem is a {@link ScenarioException} naming
+ * file, line and key; what needs the hardware model (unknown device ids, VF counts, occupied
+ * slots) is left to the model. Stateless and thread-safe.
+ */
+public final class ScenarioParser {
+
+    /** The source name of a scenario or step that came in a request body. */
+    public static final String REQUEST = "<request>";
+
+    private static final Set<String> TOP_KEYS = Set.of("scenario", "description", "policy", "segment", "topology", "steps");
+    private static final Pattern BUS_KEY = Pattern.compile("[0-9]{1,9}|0[xX][0-9a-fA-F]{1,7}");
+
+    /** Every step keyword with the usage shown in error messages (SCENARIOS.md's examples). */
+    private static final Map<String, String> USAGE = usage();
+
+    private static Map<String, String> usage() {
+        Map<String, String> u = new LinkedHashMap<>();
+        u.put("xen-boot", "xen-boot");
+        u.put("reboot", "reboot");
+        u.put("dom0-boot", "dom0-boot or dom0-boot: {assign-busses: true, reporting: discovery}");
+        u.put("dom0-remove", "dom0-remove: {bdf: \"0000:07:01.0\"}");
+        u.put("dom0-rescan", "dom0-rescan: {bus: 6}");
+        u.put("linux-assign-busses", "linux-assign-busses");
+        u.put("write-bridge-buses", "write-bridge-buses: {bridge: tundra, primary: 5, secondary: 6, subordinate: 8}");
+        u.put("enable-sriov", "enable-sriov: {pf: igb0, vfs: 7}");
+        u.put("disable-sriov", "disable-sriov: {pf: igb0}");
+        u.put("add", "add: \"0000:06:00.0\" or add: {bdf: \"0000:03:10.0\", virtfn-of: \"0000:02:00.0\"}");
+        u.put("remove", "remove: \"0000:06:00.0\"");
+        u.put("dom0-report-all", "dom0-report-all or dom0-report-all: {remove-first: true}");
+        u.put("assign", "assign: {bdf: \"0000:07:00.0\", domain: 1}");
+        u.put("deassign", "deassign: {bdf: \"0000:07:00.0\"}");
+        u.put("unplug", "unplug: {device: pcibr, surprise: true}");
+        u.put("plug", "plug: {parent: tundra, function: {id: nic2, devfn: \"02.0\", kind: pci-endpoint}}");
+        u.put("expect", "expect: {outcome: ok, pdevs: [...], ...}");
+        return u;
+    }
+
+    /** Parses a scenario file; the file's name (without directories) is the source in messages. */
+    public Scenario parse(Path file) {
+        Path fileName = file.getFileName();
+        String source = fileName == null ? file.toString() : fileName.toString();
+        String text;
+        try {
+            // Checked before reading so a huge file never reaches memory (bytes >= code points).
+            if (Files.size(file) > YamlTree.MAX_CODE_POINTS) {
+                throw new ScenarioException(source, 0, "", "the file is larger than 4 MiB");
+            }
+            text = Files.readString(file);
+        } catch (CharacterCodingException e) {
+            throw new ScenarioException(source, 0, "", "not UTF-8 text", e);
+        } catch (IOException e) {
+            throw new ScenarioException(source, 0, "", "cannot read the file: " + e, e);
+        }
+        return parse(source, text);
+    }
+
+    /** Parses a scenario from text; {@code sourceName} (null: {@value #REQUEST}) names it in messages. */
+    public Scenario parse(String sourceName, String text) {
+        String source = sourceName == null ? REQUEST : sourceName;
+        Node root = YamlTree.read(source, text == null ? "" : text);
+        if (root == null) {
+            throw new ScenarioException(source, 1, "",
+                    "the file is empty: a scenario needs at least the keys scenario, topology and steps");
+        }
+        return new Reader(source).scenario(root);
+    }
+
+    /**
+     * Parses one step in scenario syntax, as the REST API receives it ({@code "xen-boot"},
+     * {@code {"add": "0000:06:00.0"}}). Its BDFs must be in {@code segment}. The result has
+     * index 0 and no expectations: the caller numbers it; {@code expect} is not a step and is refused.
+     */
+    public ScenarioStep parseStep(String sourceName, String text, int segment) {
+        if (segment < 0 || segment > Scenario.MAX_SEGMENT) {
+            throw new IllegalArgumentException("segment " + segment + " is out of range 0..65535");
+        }
+        String source = sourceName == null ? REQUEST : sourceName;
+        Node root = YamlTree.read(source, text == null ? "" : text);
+        if (root == null) {
+            throw new ScenarioException(source, 1, "", "empty: expected one step, e.g. \"xen-boot\" or {\"add\": \"0000:06:00.0\"}");
+        }
+        Reader reader = new Reader(source);
+        reader.segment = segment;
+        return new ScenarioStep(0, reader.step(root, ""), root.line(), List.of());
+    }
+
+    /** One parse: the source for messages and the segment BDFs must be in. */
+    private static final class Reader {
+        private final String source;
+        private int segment;
+
+        Reader(String source) {
+            this.source = source;
+        }
+
+        // ---- the scenario ----
+
+        Scenario scenario(Node root) {
+            Fields top = fields(root, "", "a scenario (a map with the keys scenario, topology and steps)", TOP_KEYS);
+            // Read first: every BDF of the file is checked against it.
+            if (top.has("segment")) {
+                segment = (int) integer(top.get("segment"), top.path("segment"), 0, Scenario.MAX_SEGMENT);
+            }
+            Node nameNode = top.require("scenario");
+            String name = text(nameNode, top.path("scenario"));
+            if (!Scenario.NAME.matcher(name).matches()) {
+                throw error(nameNode.line(), top.path("scenario"),
+                        "'" + name + "' is not a scenario name: it must match [a-z0-9._-]{1,80}");
+            }
+            Node descriptionNode = top.get("description");
+            String description = descriptionNode == null || isNull(descriptionNode)
+                    ? null : text(descriptionNode, top.path("description"));
+            Policy policy = top.has("policy")
+                    ? check(top.get("policy"), top.path("policy"), () -> Policy.parse(text(top.get("policy"), top.path("policy"))))
+                    : Scenario.DEFAULT_POLICY;
+            List<FunctionSpec> topology = topology(top.require("topology"), top.path("topology"));
+            Node stepsNode = top.require("steps");
+            ListNode stepList = list(stepsNode, top.path("steps"), "a list of steps");
+
+            List<Expectation> initial = new ArrayList<>();
+            List<PendingStep> steps = new ArrayList<>();
+            for (int i = 0; i < stepList.items().size(); i++) {
+                Node item = stepList.items().get(i);
+                String path = index(top.path("steps"), i);
+                Entry expect = expectEntry(item);
+                if (expect != null) {
+                    List<Expectation> target = steps.isEmpty() ? initial : steps.get(steps.size() - 1).expectations;
+                    target.add(expectation(expect, child(path, "expect"), steps.isEmpty()));
+                } else {
+                    steps.add(new PendingStep(steps.size(), step(item, path), item.line()));
+                }
+            }
+            return new Scenario(name, description, policy, segment, topology, initial,
+                    steps.stream().map(PendingStep::toStep).toList(), source);
+        }
+
+        /** A step whose {@code expect} entries are still being collected. */
+        private record PendingStep(int index, Step step, int line, List<Expectation> expectations) {
+            PendingStep(int index, Step step, int line) {
+                this(index, step, line, new ArrayList<>());
+            }
+
+            ScenarioStep toStep() {
+                return new ScenarioStep(index, step, line, expectations);
+            }
+        }
+
+        /** The entry of a {@code - expect: ...} item, or null for any other item (a step or an error). */
+        private static Entry expectEntry(Node item) {
+            if (item instanceof MapNode map && map.entries().size() == 1) {
+                return map.entries().get("expect");
+            }
+            return null;
+        }
+
+        // ---- topology ----
+
+        private List<FunctionSpec> topology(Node node, String path) {
+            ListNode list = list(node, path, "a list of functions");
+            Map<String, Integer> ids = new HashMap<>();
+            Map<Integer, Slot> slots = new HashMap<>();
+            List<FunctionSpec> functions = new ArrayList<>();
+            for (int i = 0; i < list.items().size(); i++) {
+                functions.add(function(list.items().get(i), index(path, i), true, ids, slots));
+            }
+            return functions;
+        }
+
+        /** Who took a devfn among siblings, for the duplicate-devfn message. */
+        private record Slot(String id, int line) {
+        }
+
+        /**
+         * One topology node (also a plugged function).
+         *
+         * @param onRootBus whether it sits on a root bus: only then may it have {@code bus}
+         * @param ids       ids seen so far in this tree: ids are unique in it
+         * @param siblings  devfns taken on the same bus, keyed by root bus * 256 + devfn
+         */
+        private FunctionSpec function(Node node, String path, boolean onRootBus, Map<String, Integer> ids,
+                                      Map<Integer, Slot> siblings) {
+            Fields f = fields(node, path, "a function (a map with id, devfn, kind, ...)",
+                    Set.of("id", "devfn", "bus", "kind", "buses", "children", "bar2", "sriov"));
+
+            Node idNode = f.require("id");
+            String id = id(idNode, f.path("id"));
+            if (Step.Plug.ROOT.equals(id)) {
+                throw error(idNode.line(), f.path("id"), "'root' is reserved: plug uses it for the root bus");
+            }
+            Integer firstLine = ids.putIfAbsent(id, idNode.line());
+            if (firstLine != null) {
+                throw error(idNode.line(), f.path("id"), "duplicate id '" + id + "' (first on line " + firstLine + ")");
+            }
+
+            Node devfnNode = f.require("devfn");
+            Devfn devfn = check(devfnNode, f.path("devfn"), () -> Devfn.parse(text(devfnNode, f.path("devfn"))));
+            Node kindNode = f.require("kind");
+            DeviceKind kind = check(kindNode, f.path("kind"), () -> DeviceKind.parse(text(kindNode, f.path("kind"))));
+
+            Integer rootBus = f.has("bus") ? rootBus(f, onRootBus) : null;
+            int slotKey = (rootBus == null ? 0 : rootBus) * 256 + devfn.value();
+            Slot taken = siblings.putIfAbsent(slotKey, new Slot(id, devfnNode.line()));
+            if (taken != null) {
+                throw error(devfnNode.line(), f.path("devfn"), "devfn " + devfn + " on this bus is already taken by '"
+                        + taken.id() + "' (line " + taken.line() + ")");
+            }
+            BridgeBuses buses = bridgeBuses(f, kind);
+            List<FunctionSpec> children = f.has("children") ? children(f, kind, ids) : List.of();
+            long bar2 = f.has("bar2") ? bar2(f, kind) : 0;
+            SriovSpec sriov = f.has("sriov") ? sriov(f, kind) : null;
+            return check(f.map, path, () -> new FunctionSpec(id, devfn, rootBus, kind, buses, bar2, sriov, children));
+        }
+
+        private int rootBus(Fields f, boolean onRootBus) {
+            if (!onRootBus) {
+                throw error(f.keyLine("bus"), f.path("bus"),
+                        "bus is only for a function on a root bus (top level, or plugged under root); "
+                                + "this one sits on its parent's secondary bus");
+            }
+            return bus(f.get("bus"), f.path("bus"), "bus");
+        }
+
+        /** Required for bridges, forbidden for the rest; null for the rest. */
+        private BridgeBuses bridgeBuses(Fields f, DeviceKind kind) {
+            if (!kind.isBridge()) {
+                if (f.has("buses")) {
+                    throw error(f.keyLine("buses"), f.path("buses"), "buses are for bridges only, not a " + kind);
+                }
+                return null;
+            }
+            if (!f.has("buses")) {
+                throw error(f.map.line(), f.path("buses"),
+                        "missing required key: a " + kind + " needs buses [primary, secondary, subordinate]");
+            }
+            return buses(f.get("buses"), f.path("buses"));
+        }
+
+        private List<FunctionSpec> children(Fields f, DeviceKind kind, Map<String, Integer> ids) {
+            if (!kind.isBridge()) {
+                throw error(f.keyLine("children"), f.path("children"), "children are for bridges only, not a " + kind);
+            }
+            ListNode list = list(f.get("children"), f.path("children"), "a list of functions");
+            Map<Integer, Slot> slots = new HashMap<>();
+            List<FunctionSpec> children = new ArrayList<>();
+            for (int i = 0; i < list.items().size(); i++) {
+                children.add(function(list.items().get(i), index(f.path("children"), i), false, ids, slots));
+            }
+            return children;
+        }
+
+        private long bar2(Fields f, DeviceKind kind) {
+            if (!kind.isEndpoint()) {
+                throw error(f.keyLine("bar2"), f.path("bar2"), "bar2 is for endpoints only, not a " + kind);
+            }
+            return integer(f.get("bar2"), f.path("bar2"), 0, 0xffff_ffffL);
+        }
+
+        private BridgeBuses buses(Node node, String path) {
+            ListNode list = list(node, path, "[primary, secondary, subordinate]");
+            if (list.items().size() != 3) {
+                throw error(list.line(), path, "expected [primary, secondary, subordinate], got " + list.items().size()
+                        + (list.items().size() == 1 ? " number" : " numbers"));
+            }
+            return new BridgeBuses(
+                    bus(list.items().get(0), index(path, 0), "primary"),
+                    bus(list.items().get(1), index(path, 1), "secondary"),
+                    bus(list.items().get(2), index(path, 2), "subordinate"));
+        }
+
+        private SriovSpec sriov(Fields function, DeviceKind kind) {
+            if (!kind.isEndpoint()) {
+                throw error(function.keyLine("sriov"), function.path("sriov"),
+                        "sriov is for physical functions (endpoints) only, not a " + kind);
+            }
+            Node node = function.get("sriov");
+            String path = function.path("sriov");
+            Fields f = fields(node, path, "a map {total-vfs, vf-offset, vf-stride, enabled}",
+                    Set.of("total-vfs", "vf-offset", "vf-stride", "enabled"));
+            int total = intValue(f.require("total-vfs"), f.path("total-vfs"));
+            int offset = intValue(f.require("vf-offset"), f.path("vf-offset"));
+            int stride = intValue(f.require("vf-stride"), f.path("vf-stride"));
+            int enabled = f.has("enabled") ? intValue(f.get("enabled"), f.path("enabled")) : 0;
+            return check(node, path, () -> new SriovSpec(total, offset, stride, enabled));
+        }
+
+        // ---- steps ----
+
+        Step step(Node node, String path) {
+            if (node instanceof ScalarNode s && s.type() == ScalarType.STRING) {
+                return bareStep(s.text(), s.line(), path);
+            }
+            if (node instanceof MapNode map) {
+                Iterator<Entry> entries = map.entries().values().iterator();
+                if (!entries.hasNext()) {
+                    throw error(map.line(), path, "a step is a name or a map with exactly one key (the step), got an empty map");
+                }
+                Entry first = entries.next();
+                if (entries.hasNext()) {
+                    Entry second = entries.next();
+                    throw error(second.line(), child(path, second.key()), "a step map has exactly one key, the step: '"
+                            + second.key() + "' follows '" + first.key() + "' (one step per list item; check the indentation)");
+                }
+                return stepWithArguments(first, child(path, first.key()));
+            }
+            throw typeError(node, path, "a step (a name such as xen-boot, or a map with one key such as add: ...)");
+        }
+
+        private Step bareStep(String name, int line, String path) {
+            return switch (name) {
+                case "xen-boot" -> new Step.XenBoot();
+                case "reboot" -> new Step.Reboot();
+                case "linux-assign-busses" -> new Step.LinuxAssignBusses();
+                case "dom0-report-all" -> new Step.Dom0ReportAll(false);
+                case "dom0-boot" -> new Step.Dom0Boot(false, Step.Reporting.DISCOVERY);
+                default -> throw USAGE.containsKey(name)
+                        ? error(line, path, "step '" + name + "' needs arguments: " + USAGE.get(name))
+                        : unknownStep(line, path, name);
+            };
+        }
+
+        private Step stepWithArguments(Entry entry, String path) {
+            String keyword = entry.key();
+            Node args = entry.value();
+            return switch (keyword) {
+                case "xen-boot", "reboot", "linux-assign-busses" ->
+                        throw error(entry.line(), path, keyword + " takes no arguments: write '- " + keyword + "'");
+                case "dom0-boot" -> {
+                    Fields f = arguments(keyword, args, path, "assign-busses", "reporting");
+                    boolean assignBusses = f.has("assign-busses") && bool(f.get("assign-busses"), f.path("assign-busses"));
+                    Step.Reporting reporting = f.has("reporting")
+                            ? check(f.get("reporting"), f.path("reporting"),
+                                    () -> Step.Reporting.parse(text(f.get("reporting"), f.path("reporting"))))
+                            : Step.Reporting.DISCOVERY;
+                    yield new Step.Dom0Boot(assignBusses, reporting);
+                }
+                case "dom0-remove" -> {
+                    Fields f = arguments(keyword, args, path, "bdf");
+                    yield new Step.Dom0Remove(bdf(f.require("bdf"), f.path("bdf")));
+                }
+                case "dom0-rescan" -> {
+                    Fields f = arguments(keyword, args, path, "bus");
+                    yield new Step.Dom0Rescan(bus(f.require("bus"), f.path("bus"), "bus"));
+                }
+                case "write-bridge-buses" -> {
+                    Fields f = arguments(keyword, args, path, "bridge", "primary", "secondary", "subordinate");
+                    String bridge = id(f.require("bridge"), f.path("bridge"));
+                    yield new Step.WriteBridgeBuses(bridge, optionalBus(f, "primary"), optionalBus(f, "secondary"),
+                            optionalBus(f, "subordinate"));
+                }
+                case "enable-sriov" -> {
+                    Fields f = arguments(keyword, args, path, "pf", "vfs");
+                    String pf = id(f.require("pf"), f.path("pf"));
+                    yield new Step.EnableSriov(pf, (int) integer(f.require("vfs"), f.path("vfs"), 0, 0xffff));
+                }
+                case "disable-sriov" -> {
+                    Fields f = arguments(keyword, args, path, "pf");
+                    yield new Step.DisableSriov(id(f.require("pf"), f.path("pf")));
+                }
+                case "add" -> {
+                    if (!(args instanceof MapNode)) {
+                        yield new Step.Add(bdf(args, path), null);
+                    }
+                    Fields f = arguments(keyword, args, path, "bdf", "virtfn-of");
+                    Bdf bdf = bdf(f.require("bdf"), f.path("bdf"));
+                    yield new Step.Add(bdf, f.has("virtfn-of") ? bdf(f.get("virtfn-of"), f.path("virtfn-of")) : null);
+                }
+                case "remove" -> new Step.Remove(bdf(args, path));
+                case "dom0-report-all" -> {
+                    Fields f = arguments(keyword, args, path, "remove-first");
+                    yield new Step.Dom0ReportAll(f.has("remove-first") && bool(f.get("remove-first"), f.path("remove-first")));
+                }
+                case "assign" -> {
+                    Fields f = arguments(keyword, args, path, "bdf", "domain");
+                    Bdf bdf = bdf(f.require("bdf"), f.path("bdf"));
+                    Node domain = f.require("domain");
+                    yield new Step.Assign(bdf, check(domain, f.path("domain"),
+                            () -> DomainId.guest(intValue(domain, f.path("domain")))));
+                }
+                case "deassign" -> {
+                    Fields f = arguments(keyword, args, path, "bdf");
+                    yield new Step.Deassign(bdf(f.require("bdf"), f.path("bdf")));
+                }
+                case "unplug" -> {
+                    Fields f = arguments(keyword, args, path, "device", "surprise");
+                    String device = id(f.require("device"), f.path("device"));
+                    yield new Step.Unplug(device, f.has("surprise") && bool(f.get("surprise"), f.path("surprise")));
+                }
+                case "plug" -> {
+                    Fields f = arguments(keyword, args, path, "parent", "function");
+                    Node parentNode = f.require("parent");
+                    String parent = id(parentNode, f.path("parent"));
+                    Node function = f.require("function");
+                    // A plugged subtree is checked on its own: whether its ids or slot clash with the
+                    // hardware depends on the steps before it, which is the model's business.
+                    FunctionSpec spec = function(function, f.path("function"), Step.Plug.ROOT.equals(parent),
+                            new HashMap<>(), new HashMap<>());
+                    yield new Step.Plug(parent, spec);
+                }
+                case "expect" -> throw error(entry.line(), path,
+                        "expect is not a step: it checks the state inside a scenario file");
+                default -> throw unknownStep(entry.line(), path, keyword);
+            };
+        }
+
+        private Fields arguments(String keyword, Node args, String path, String... keys) {
+            return fields(args, path, "a map of arguments (usage: " + USAGE.get(keyword) + ")", Set.of(keys));
+        }
+
+        private Integer optionalBus(Fields f, String key) {
+            return f.has(key) ? bus(f.get(key), f.path(key), key) : null;
+        }
+
+        private ScenarioException unknownStep(int line, String path, String name) {
+            return error(line, path, "unknown step '" + name + "': expected one of " + String.join(", ", USAGE.keySet()));
+        }
+
+        // ---- expect ----
+
+        /** @param beforeFirstStep no step precedes it, so there is no outcome to check */
+        private Expectation expectation(Entry entry, String path, boolean beforeFirstStep) {
+            Fields f = fields(entry.value(), path, "a map of expectations, as in " + USAGE.get("expect"),
+                    Set.of("outcome", "bus2bridge", "pdevs", "upstream", "contexts", "findings", "hung", "policy"));
+            Outcome outcome = null;
+            if (f.has("outcome")) {
+                if (beforeFirstStep) {
+                    throw error(f.keyLine("outcome"), f.path("outcome"),
+                            "outcome is the outcome of the previous step, and no step comes before this expect");
+                }
+                outcome = check(f.get("outcome"), f.path("outcome"), () -> Outcome.parse(text(f.get("outcome"), f.path("outcome"))));
+            }
+            return new Expectation(entry.line(), outcome,
+                    f.has("bus2bridge") ? bus2bridge(f.get("bus2bridge"), f.path("bus2bridge")) : null,
+                    f.has("pdevs") ? pdevs(f.get("pdevs"), f.path("pdevs")) : null,
+                    f.has("upstream") ? upstream(f.get("upstream"), f.path("upstream")) : null,
+                    f.has("contexts") ? contexts(f.get("contexts"), f.path("contexts")) : null,
+                    f.has("findings") ? findings(f.get("findings"), f.path("findings")) : null,
+                    f.has("hung") ? bool(f.get("hung"), f.path("hung")) : null,
+                    f.has("policy") ? check(f.get("policy"), f.path("policy"),
+                            () -> Policy.parse(text(f.get("policy"), f.path("policy")))) : null);
+        }
+
+        private TreeMap<Integer, Bdf> bus2bridge(Node node, String path) {
+            MapNode map = map(node, path, "a map of bus number to bridge BDF, as in {6: \"0000:06:00.0\"}");
+            TreeMap<Integer, Bdf> entries = new TreeMap<>();
+            Map<Integer, Integer> lines = new HashMap<>();
+            for (Entry e : map.entries().values()) {
+                String keyPath = child(path, e.key());
+                int bus = busKey(e, keyPath);
+                Integer first = lines.putIfAbsent(bus, e.line());
+                if (first != null) {
+                    throw error(e.line(), keyPath, "bus " + bus + " is listed twice (first on line " + first + ")");
+                }
+                entries.put(bus, bdf(e.value(), keyPath));
+            }
+            return entries;
+        }
+
+        /** A map key naming a bus: decimal or 0x hex, 0..255 (YAML hands every key over as text). */
+        private int busKey(Entry e, String keyPath) {
+            if (!BUS_KEY.matcher(e.key()).matches()) {
+                throw error(e.line(), keyPath, "'" + e.key() + "' is not a bus number (0..255)");
+            }
+            int value = e.key().length() > 1 && (e.key().charAt(1) == 'x' || e.key().charAt(1) == 'X')
+                    ? Integer.parseInt(e.key().substring(2), 16)
+                    : Integer.parseInt(e.key());
+            return check(e.line(), keyPath, () -> BusNumber.check("bus", value));
+        }
+
+        private List<Bdf> pdevs(Node node, String path) {
+            ListNode list = list(node, path, "a list of BDFs");
+            List<Bdf> bdfs = new ArrayList<>();
+            for (int i = 0; i < list.items().size(); i++) {
+                Node item = list.items().get(i);
+                Bdf bdf = bdf(item, index(path, i));
+                int first = bdfs.indexOf(bdf);
+                if (first >= 0) {
+                    throw error(item.line(), index(path, i), bdf + " is listed twice (first at " + index(path, first) + ")");
+                }
+                bdfs.add(bdf);
+            }
+            return bdfs;
+        }
+
+        private Map<Bdf, UpstreamExpectation> upstream(Node node, String path) {
+            MapNode map = map(node, path, "a map of BDF to -1, 0 or the bridge BDF");
+            Map<Bdf, UpstreamExpectation> result = new TreeMap<>();
+            for (Entry e : map.entries().values()) {
+                String keyPath = child(path, e.key());
+                Bdf bdf = bdfKey(e, keyPath, result.keySet());
+                Node value = e.value();
+                UpstreamExpectation expected;
+                if (value instanceof ScalarNode s && s.type() == ScalarType.INTEGER) {
+                    int n = intValue(value, keyPath);
+                    if (n != -1 && n != 0) {
+                        throw error(value.line(), keyPath, "expected -1, 0 or the bridge BDF (result 1), got " + s.text());
+                    }
+                    expected = n == -1 ? UpstreamExpectation.loop() : UpstreamExpectation.none();
+                } else {
+                    expected = UpstreamExpectation.bridge(bdf(value, keyPath));
+                }
+                result.put(bdf, expected);
+            }
+            return result;
+        }
+
+        private Map<Bdf, Integer> contexts(Node node, String path) {
+            MapNode map = map(node, path, "a map of BDF to domain id");
+            Map<Bdf, Integer> result = new TreeMap<>();
+            for (Entry e : map.entries().values()) {
+                String keyPath = child(path, e.key());
+                Bdf bdf = bdfKey(e, keyPath, result.keySet());
+                Node value = e.value();
+                result.put(bdf, check(value, keyPath, () -> DomainId.of(intValue(value, keyPath))).value());
+            }
+            return result;
+        }
+
+        /** A map key that is a BDF, not equal to one already seen (keys may differ only in spelling). */
+        private Bdf bdfKey(Entry e, String keyPath, Set<Bdf> seen) {
+            Bdf bdf = bdf(e.key(), e.line(), keyPath);
+            if (seen.contains(bdf)) {
+                throw error(e.line(), keyPath, bdf + " is listed twice");
+            }
+            return bdf;
+        }
+
+        private List<ExpectedFinding> findings(Node node, String path) {
+            ListNode list = list(node, path, "a list of findings, as in [{kind: BUS2BRIDGE_LOOP, bus: 6}]");
+            List<ExpectedFinding> findings = new ArrayList<>();
+            for (int i = 0; i < list.items().size(); i++) {
+                String itemPath = index(path, i);
+                Fields f = fields(list.items().get(i), itemPath, "a finding, as in {kind: BUS2BRIDGE_LOOP, bus: 6}",
+                        Set.of("kind", "bus", "bdf"));
+                Node kindNode = f.require("kind");
+                ExpectedFinding.Kind kind = check(kindNode, f.path("kind"),
+                        () -> ExpectedFinding.Kind.parse(text(kindNode, f.path("kind"))));
+                Integer bus = null;
+                Bdf bdf = null;
+                if (f.has("bus")) {
+                    requireSubject(kind, ExpectedFinding.Subject.BUS, f, "bus");
+                    bus = bus(f.get("bus"), f.path("bus"), "bus");
+                }
+                if (f.has("bdf")) {
+                    requireSubject(kind, ExpectedFinding.Subject.BDF, f, "bdf");
+                    bdf = bdf(f.get("bdf"), f.path("bdf"));
+                }
+                findings.add(new ExpectedFinding(kind, bus, bdf));
+            }
+            return findings;
+        }
+
+        private void requireSubject(ExpectedFinding.Kind kind, ExpectedFinding.Subject given, Fields f, String key) {
+            if (kind.subject() != given) {
+                throw error(f.keyLine(key), f.path(key), kind + " is about " + kind.subject().text() + ", not " + given.text());
+            }
+        }
+
+        // ---- values ----
+
+        private ScenarioException error(int line, String path, String reason) {
+            return new ScenarioException(source, line, path, reason);
+        }
+
+        private ScenarioException typeError(Node node, String path, String expected) {
+            return error(node.line(), path, "expected " + expected + ", got " + node.describe());
+        }
+
+        /** Runs a domain constructor or parser and reports its IllegalArgumentException at this value. */
+        private <T> T check(Node node, String path, Supplier<T> value) {
+            return check(node.line(), path, value);
+        }
+
+        private <T> T check(int line, String path, Supplier<T> value) {
+            try {
+                return value.get();
+            } catch (IllegalArgumentException e) {
+                throw error(line, path, e.getMessage());
+            }
+        }
+
+        private static boolean isNull(Node node) {
+            return node instanceof ScalarNode s && s.type() == ScalarType.NULL;
+        }
+
+        /**
+         * A scalar's text as written. Numbers count: YAML reads unquoted {@code 00.0} or
+         * {@code 0000:06:00.0} as numbers, and the file still means a devfn or a BDF.
+         */
+        private String text(Node node, String path) {
+            if (node instanceof ScalarNode s
+                    && (s.type() == ScalarType.STRING || s.type() == ScalarType.INTEGER || s.type() == ScalarType.FLOAT)) {
+                return s.text();
+            }
+            throw typeError(node, path, "a string");
+        }
+
+        /** An integer as YAML 1.1 reads it (decimal, 0x hex, 0o/leading-0 octal, 0b binary) within [min, max]. */
+        private long integer(Node node, String path, long min, long max) {
+            if (!(node instanceof ScalarNode s) || s.type() != ScalarType.INTEGER) {
+                throw typeError(node, path, "an integer");
+            }
+            BigInteger value = s.integer();
+            if (value.compareTo(BigInteger.valueOf(min)) < 0 || value.compareTo(BigInteger.valueOf(max)) > 0) {
+                throw error(node.line(), path, s.text() + " is out of range " + min + ".." + max);
+            }
+            return value.longValue();
+        }
+
+        private int intValue(Node node, String path) {
+            return (int) integer(node, path, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        }
+
+        private int bus(Node node, String path, String name) {
+            int value = intValue(node, path);
+            return check(node, path, () -> BusNumber.check(name, value));
+        }
+
+        private boolean bool(Node node, String path) {
+            if (node instanceof ScalarNode s && s.type() == ScalarType.BOOLEAN) {
+                return s.bool();
+            }
+            throw typeError(node, path, "true or false");
+        }
+
+        /** A device id in a step: a topology id, which the model resolves later. */
+        private String id(Node node, String path) {
+            String id = text(node, path);
+            if (!FunctionSpec.ID.matcher(id).matches()) {
+                throw error(node.line(), path, "'" + id + "' is not a device id: ids match [a-z0-9._-]{1,40}");
+            }
+            return id;
+        }
+
+        private Bdf bdf(Node node, String path) {
+            if (node instanceof ScalarNode s && s.type() != ScalarType.NULL && s.type() != ScalarType.BOOLEAN) {
+                return bdf(s.text(), s.line(), path);
+            }
+            throw typeError(node, path, "a BDF (SSSS:BB:DD.F)");
+        }
+
+        /** Parses a BDF and holds it to the scenario's segment: one system covers one segment. */
+        private Bdf bdf(String text, int line, String path) {
+            Bdf bdf = check(line, path, () -> Bdf.parse(text));
+            if (bdf.segment() != segment) {
+                throw error(line, path, bdf + " is in segment " + String.format("%04x", bdf.segment())
+                        + ", but the scenario's segment is " + String.format("%04x", segment));
+            }
+            return bdf;
+        }
+
+        private ListNode list(Node node, String path, String what) {
+            if (node instanceof ListNode list) {
+                return list;
+            }
+            throw typeError(node, path, what);
+        }
+
+        private MapNode map(Node node, String path, String what) {
+            if (node instanceof MapNode map) {
+                return map;
+            }
+            throw typeError(node, path, what);
+        }
+
+        /** A map with a fixed set of keys: any other key is an error at its line. */
+        private Fields fields(Node node, String path, String what, Set<String> allowed) {
+            MapNode map = map(node, path, what);
+            for (Entry e : map.entries().values()) {
+                if (!allowed.contains(e.key())) {
+                    throw error(e.line(), child(path, e.key()), "unknown key '" + e.key() + "' (allowed here: "
+                            + String.join(", ", allowed.stream().sorted().toList()) + ")");
+                }
+            }
+            return new Fields(map, path);
+        }
+
+        private final class Fields {
+            final MapNode map;
+            final String path;
+
+            Fields(MapNode map, String path) {
+                this.map = map;
+                this.path = path;
+            }
+
+            boolean has(String key) {
+                return map.entries().containsKey(key);
+            }
+
+            /** The value, or null when the key is absent. */
+            Node get(String key) {
+                Entry e = map.entries().get(key);
+                return e == null ? null : e.value();
+            }
+
+            Node require(String key) {
+                if (!has(key)) {
+                    throw error(map.line(), path(key), "missing required key '" + key + "'");
+                }
+                return get(key);
+            }
+
+            int keyLine(String key) {
+                return map.entries().get(key).line();
+            }
+
+            String path(String key) {
+                return child(path, key);
+            }
+        }
+    }
+}
