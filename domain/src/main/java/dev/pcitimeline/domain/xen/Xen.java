@@ -1,0 +1,625 @@
+package dev.pcitimeline.domain.xen;
+
+import dev.pcitimeline.domain.hardware.BridgeBuses;
+import dev.pcitimeline.domain.hardware.ConfigSpace;
+import dev.pcitimeline.domain.value.Bdf;
+import dev.pcitimeline.domain.value.BusNumber;
+import dev.pcitimeline.domain.value.DomainId;
+import dev.pcitimeline.domain.value.Outcome;
+import dev.pcitimeline.domain.value.Policy;
+import dev.pcitimeline.domain.value.XenDeviceType;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+import static dev.pcitimeline.domain.value.DomainId.DOM0;
+
+/**
+ * Xen 4.4's PCI bookkeeping for one segment (XEN-MODEL.md §2), bugs included, under one of
+ * the what-if builds of §4: the pdev list, {@code bus2bridge[0..255]} and the VT-d context
+ * entries. Xen sees the hardware only through {@link ConfigSpace} reads. Mutable and
+ * deterministic; private methods are named after the Xen functions they mirror.
+ *
+ * <p>Once an 8-bit loop never ends, the state is frozen inside it ({@link #hung()}) and
+ * every operation answers {@link Outcome#HUNG} without changing anything.
+ */
+public final class Xen {
+
+    private static final int BUSES = 256;
+    /** __find_upstream_bridge gives up after this many hops (Xen's MAX_BUSES). */
+    private static final int MAX_HOPS = 256;
+
+    private final Policy policy;
+    private final int segment;
+    private final Bus2BridgeEntry[] bus2bridge = new Bus2BridgeEntry[BUSES];
+    /** Keyed by requester ID, so iteration is bus/devfn order. */
+    private final TreeMap<Integer, Pdev> pdevs = new TreeMap<>();
+    /** VT-d context entries: requester ID to the domain the entry was created for. */
+    private final TreeMap<Integer, DomainId> contexts = new TreeMap<>();
+    private boolean hung;
+
+    public Xen(Policy policy, int segment) {
+        this.policy = Objects.requireNonNull(policy, "policy");
+        if (segment < 0 || segment > 0xffff) {
+            throw new IllegalArgumentException("segment " + segment + " is out of range 0..65535");
+        }
+        this.segment = segment;
+        Arrays.fill(bus2bridge, Bus2BridgeEntry.EMPTY);
+    }
+
+    /** An independent copy: pdevs and entries are immutable values, the containers are new. */
+    public Xen copy() {
+        Xen copy = new Xen(policy, segment);
+        System.arraycopy(bus2bridge, 0, copy.bus2bridge, 0, BUSES);
+        copy.pdevs.putAll(pdevs);
+        copy.contexts.putAll(contexts);
+        copy.hung = hung;
+        return copy;
+    }
+
+    public Policy policy() {
+        return policy;
+    }
+
+    public int segment() {
+        return segment;
+    }
+
+    public boolean hung() {
+        return hung;
+    }
+
+    // ------------------------------------------------------------------------------ views
+
+    /** The pdev list sorted by bus, devfn. */
+    public List<Pdev> pdevs() {
+        return List.copyOf(pdevs.values());
+    }
+
+    /** The pdev at (bus, devfn), or null. */
+    public Pdev pdev(int bus, int devfn) {
+        return pdevs.get(rid(bus, devfn));
+    }
+
+    public Bus2BridgeEntry bus2bridge(int bus) {
+        return bus2bridge[BusNumber.check("bus", bus)];
+    }
+
+    /** Context entries by requester ID (bus*256 + devfn); an unmodifiable live view. */
+    public SortedMap<Integer, DomainId> contexts() {
+        return Collections.unmodifiableSortedMap(contexts);
+    }
+
+    /**
+     * find_upstream_bridge: 0 on bus 0 or an unmapped bus; else walks the mapped entries up to
+     * the top-most bridge, giving -1 after more than 256 hops (a self-reference or any cycle).
+     */
+    public UpstreamResult findUpstreamBridge(int bus, int devfn) {
+        BusNumber.check("bus", bus);
+        if (bus == 0 || !bus2bridge[bus].map()) {
+            return UpstreamResult.NONE;
+        }
+        int secbus = bus;
+        int hops = 0;
+        while (bus2bridge[bus].map()) {
+            Bus2BridgeEntry entry = bus2bridge[bus];
+            secbus = bus;
+            devfn = entry.devfn();
+            bus = entry.bus();
+            if (++hops > MAX_HOPS) {
+                return UpstreamResult.LOOP;
+            }
+        }
+        return new UpstreamResult(1, bus, devfn, secbus);
+    }
+
+    // ------------------------------------------------------------------------------ operations
+
+    /** xen-boot: fresh state, not hung. */
+    public void reset() {
+        Arrays.fill(bus2bridge, Bus2BridgeEntry.EMPTY);
+        pdevs.clear();
+        contexts.clear();
+        hung = false;
+    }
+
+    /**
+     * The functions Xen's boot scan finds, in scan order: buses 0..255, devices 0..31,
+     * functions 0..7; an absent function 0 ends the device, and functions 1..7 are looked at
+     * only when function 0 has the multi-function bit (a VF never has it).
+     */
+    public static List<Bdf> bootScan(ConfigSpace cs) {
+        int segment = cs.segment();
+        List<Bdf> found = new ArrayList<>();
+        for (int bus = 0; bus < BUSES; bus++) {
+            for (int device = 0; device < 32; device++) {
+                ConfigSpace.Answer function0 = cs.answerAt(bus, device << 3);
+                if (function0 == null) {
+                    continue;
+                }
+                found.add(new Bdf(segment, bus, device, 0));
+                if (!function0.multiFunction()) {
+                    continue;
+                }
+                for (int function = 1; function < 8; function++) {
+                    if (cs.present(bus, device << 3 | function)) {
+                        found.add(new Bdf(segment, bus, device, function));
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    /** alloc_pdev for one function the boot scan found. */
+    public Outcome allocAtBoot(ConfigSpace cs, Bdf bdf, XenTrace t) {
+        if (hung) {
+            return Outcome.HUNG;
+        }
+        allocPdev(cs, bdf.bus(), bdf.devfn(), null, t);
+        return hung ? Outcome.HUNG : Outcome.OK;
+    }
+
+    /** End of boot: in bus/devfn order, each pdev without owner goes to dom0 and is mapped; errors ignored. */
+    public Outcome giveUnownedToDom0(ConfigSpace cs, XenTrace t) {
+        if (hung) {
+            return Outcome.HUNG;
+        }
+        // A copy of the list: owners change while we walk it.
+        for (Pdev pdev : pdevs.values().toArray(new Pdev[0])) {
+            if (pdev.owner() == null) {
+                domainContextMapping(cs, DOM0, setOwner(pdev, DOM0, t), t);
+            }
+        }
+        return Outcome.OK;
+    }
+
+    /** PHYSDEVOP_pci_device_add. */
+    public Outcome pciAddDevice(ConfigSpace cs, Bdf bdf, Bdf virtfnOf, XenTrace t) {
+        if (hung) {
+            return Outcome.HUNG;
+        }
+        if (virtfnOf != null && !pdevs.containsKey(virtfnOf.rid())) {
+            pciAddDevice(cs, virtfnOf, null, t); // the PF as a plain device; its result is ignored
+            if (hung) {
+                return Outcome.HUNG;
+            }
+        }
+        Pdev pdev = allocPdev(cs, bdf.bus(), bdf.devfn(), virtfnOf, t);
+        if (hung) {
+            return Outcome.HUNG;
+        }
+        if (pdev.owner() != null) {
+            return Outcome.OK; // already owned: its context entries are not touched
+        }
+        Pdev owned = setOwner(pdev, DOM0, t);
+        Outcome rc = domainContextMapping(cs, DOM0, owned, t);
+        if (!rc.isOk()) {
+            setOwner(owned, null, t); // the pdev stays in the list, without owner
+        }
+        return rc;
+    }
+
+    /** PHYSDEVOP_pci_device_remove: unmap from the owner (EINVAL without one), then free_pdev regardless. */
+    public Outcome pciRemoveDevice(ConfigSpace cs, Bdf bdf, XenTrace t) {
+        if (hung) {
+            return Outcome.HUNG;
+        }
+        Pdev pdev = pdevs.get(bdf.rid());
+        if (pdev == null) {
+            return Outcome.ENODEV;
+        }
+        Outcome rc = pdev.owner() != null ? domainContextUnmap(cs, pdev.owner(), pdev, t) : Outcome.EINVAL;
+        freePdev(cs, pdev, t);
+        return hung ? Outcome.HUNG : rc;
+    }
+
+    /** XEN_DOMCTL_assign_device: from dom0 to {@code domain}. */
+    public Outcome assignDevice(ConfigSpace cs, Bdf bdf, DomainId domain, XenTrace t) {
+        if (hung) {
+            return Outcome.HUNG;
+        }
+        Pdev pdev = pdevs.get(bdf.rid());
+        if (pdev == null) {
+            return Outcome.ENODEV;
+        }
+        if (!DOM0.equals(pdev.owner())) {
+            return Outcome.EBUSY;
+        }
+        return reassignDeviceOwnership(cs, DOM0, domain, pdev, t);
+    }
+
+    /** XEN_DOMCTL_deassign_device: from the domU that owns it back to dom0. */
+    public Outcome deassignDevice(ConfigSpace cs, Bdf bdf, XenTrace t) {
+        if (hung) {
+            return Outcome.HUNG;
+        }
+        Pdev pdev = pdevs.get(bdf.rid());
+        if (pdev == null || pdev.owner() == null || pdev.owner().isDom0()) {
+            return Outcome.ENODEV;
+        }
+        return reassignDeviceOwnership(cs, pdev.owner(), DOM0, pdev, t);
+    }
+
+    /**
+     * fix-trap-bus-writes (§4): called for every bridge bus-register write. {@code reachable}:
+     * config space reached that bridge at {@code at} before the write. Other policies: OK, no
+     * change (even when hung: a config write is not a Xen operation there). Under the trap
+     * policy: hung gives HUNG; else, if reachable and Xen holds a PCIe2PCI_BRIDGE or
+     * LEGACY_PCI_BRIDGE pdev at {@code at}, free_pdev's copy over {@code before}'s range (source:
+     * the entry of the pdev's bus), then alloc_pdev's fill over {@code after}'s range; either
+     * 8-bit loop may hang.
+     */
+    public Outcome bridgeBusesWritten(Bdf at, boolean reachable, BridgeBuses before, BridgeBuses after, XenTrace t) {
+        if (policy != Policy.FIX_TRAP_BUS_WRITES) {
+            return Outcome.OK;
+        }
+        if (hung) {
+            return Outcome.HUNG;
+        }
+        Pdev pdev = reachable ? pdevs.get(at.rid()) : null;
+        if (pdev == null || !pdev.type().fillsBus2Bridge()) {
+            return Outcome.OK;
+        }
+        copyLoop(before.secondary(), before.subordinate(), pdev.bdf().bus(), pdev.bdf(), Bus2BridgeRule.TRAP_COPY, t);
+        if (!hung) {
+            fillLoop(after.secondary(), after.subordinate(), Bus2BridgeEntry.mapped(pdev.bdf().bus(), pdev.bdf().devfn()),
+                    pdev.bdf(), Bus2BridgeRule.TRAP_FILL, t);
+        }
+        return hung ? Outcome.HUNG : Outcome.OK;
+    }
+
+    /** What a fresh xen-boot on this config space produces: the "expected" state of XEN-MODEL.md §5. */
+    public static Xen freshBoot(Policy policy, ConfigSpace cs) {
+        Xen xen = new Xen(policy, cs.segment());
+        for (Bdf bdf : bootScan(cs)) {
+            if (xen.allocAtBoot(cs, bdf, XenTrace.NONE) == Outcome.HUNG) {
+                return xen;
+            }
+        }
+        xen.giveUnownedToDom0(cs, XenTrace.NONE);
+        return xen;
+    }
+
+    // ------------------------------------------------------------------------------ snapshot
+
+    /**
+     * Xen's whole state as plain values for Jackson.
+     *
+     * @param bus2bridge entries that differ from {@link Bus2BridgeEntry#EMPTY}, by bus
+     * @param contexts   context entries by requester ID
+     */
+    public record Snapshot(boolean hung, List<Pdev> pdevs, SortedMap<Integer, Bus2BridgeEntry> bus2bridge,
+                           SortedMap<Integer, DomainId> contexts) {
+        public Snapshot {
+            pdevs = List.copyOf(pdevs);
+            bus2bridge = Collections.unmodifiableSortedMap(new TreeMap<>(bus2bridge));
+            contexts = Collections.unmodifiableSortedMap(new TreeMap<>(contexts));
+        }
+    }
+
+    public Snapshot snapshot() {
+        SortedMap<Integer, Bus2BridgeEntry> entries = new TreeMap<>();
+        for (int bus = 0; bus < BUSES; bus++) {
+            if (!bus2bridge[bus].equals(Bus2BridgeEntry.EMPTY)) {
+                entries.put(bus, bus2bridge[bus]);
+            }
+        }
+        return new Snapshot(hung, pdevs(), entries, contexts);
+    }
+
+    public static Xen restore(Policy policy, int segment, Snapshot s) {
+        Xen xen = new Xen(policy, segment);
+        xen.hung = s.hung();
+        for (Pdev pdev : s.pdevs()) {
+            xen.pdevs.put(pdev.bdf().rid(), pdev);
+        }
+        for (Map.Entry<Integer, Bus2BridgeEntry> e : s.bus2bridge().entrySet()) {
+            xen.bus2bridge[BusNumber.check("bus2bridge bus", e.getKey())] = e.getValue();
+        }
+        xen.contexts.putAll(s.contexts());
+        return xen;
+    }
+
+    // ------------------------------------------------------------------------------ Xen's functions
+
+    /**
+     * alloc_pdev: a known bus/devfn returns its pdev untouched (nothing re-read). Otherwise
+     * classify what answers now, add the pdev, and for a PCIe-to-PCI or legacy PCI bridge fill
+     * bus2bridge over the secondary..subordinate read now (which may hang, pdev already listed).
+     */
+    private Pdev allocPdev(ConfigSpace cs, int bus, int devfn, Bdf virtfnOf, XenTrace t) {
+        Pdev known = pdevs.get(rid(bus, devfn));
+        if (known != null) {
+            return known;
+        }
+        Bdf bdf = Bdf.of(segment, bus, devfn);
+        ConfigSpace.Answer answer = cs.answerAt(bus, devfn);
+        String answeredBy = answer == null ? null : answer.id();
+        XenDeviceType type = answer == null ? XenDeviceType.PCI_UNKNOWN : answer.kind().xenType();
+        if (t != XenTrace.NONE) {
+            t.configRead(bdf, "class", classWord(answer), answeredBy);
+        }
+        int secondary = 0;
+        int subordinate = 0;
+        int[] rememberedRange = null;
+        if (type.fillsBus2Bridge()) {
+            secondary = readSecondary(cs, bdf, t);
+            subordinate = readSubordinate(cs, bdf, t);
+            if (policy == Policy.FIX_REMEMBER_RANGE) {
+                rememberedRange = new int[] {secondary, subordinate};
+            }
+        }
+        Pdev pdev = new Pdev(bdf, type, null, virtfnOf, answeredBy, rememberedRange);
+        pdevs.put(bdf.rid(), pdev);
+        t.pdevAdded(pdev);
+        if (type.fillsBus2Bridge()) {
+            fillLoop(secondary, subordinate, Bus2BridgeEntry.mapped(bus, devfn), bdf, Bus2BridgeRule.ALLOC_FILL, t);
+        }
+        return pdev;
+    }
+
+    /**
+     * free_pdev: for a bridge by recorded type, copy the entry of its own bus over the range read
+     * NOW at its address (or, under fix-remember-range, the range alloc_pdev filled), then drop
+     * it. Entries of the old range outside that range stay as they were. A hang keeps the pdev.
+     */
+    private void freePdev(ConfigSpace cs, Pdev pdev, XenTrace t) {
+        Bdf bdf = pdev.bdf();
+        if (pdev.type().fillsBus2Bridge()) {
+            int[] remembered = pdev.rememberedRange();
+            int secondary;
+            int subordinate;
+            // A pdev restored from another build's snapshot remembers nothing: read as 4.4 does.
+            if (policy == Policy.FIX_REMEMBER_RANGE && remembered != null) {
+                secondary = remembered[0];
+                subordinate = remembered[1];
+            } else {
+                secondary = readSecondary(cs, bdf, t);
+                subordinate = readSubordinate(cs, bdf, t);
+            }
+            copyLoop(secondary, subordinate, bdf.bus(), bdf, Bus2BridgeRule.FREE_COPY, t);
+            if (hung) {
+                return;
+            }
+            if (policy == Policy.FIX_INVALIDATE_LOOP) {
+                invalidateLoop(bdf.bus(), bdf.devfn(), t);
+            }
+        }
+        pdevs.remove(bdf.rid());
+        t.pdevRemoved(pdev);
+    }
+
+    /** fix-invalidate-loop (fix 2 of the report): an entry whose walk never ends loses its map bit. */
+    private void invalidateLoop(int bus, int devfn, XenTrace t) {
+        if (bus2bridge[bus].map() && findUpstreamBridge(bus, devfn).result() < 0) {
+            write(bus, bus2bridge[bus].unmapped(), Bus2BridgeRule.INVALIDATE_LOOP, t);
+        }
+    }
+
+    /**
+     * alloc_pdev's loop {@code for (b = s; b <= u; b++) bus2bridge[b] = entry} with an 8-bit
+     * {@code b}: nothing when s > u, never ends when u is 0xff.
+     */
+    private void fillLoop(int secondary, int subordinate, Bus2BridgeEntry entry, Bdf bridge, Bus2BridgeRule rule,
+                          XenTrace t) {
+        if (secondary > subordinate) {
+            return;
+        }
+        if (subordinate == 0xff) {
+            freeze(secondary, entry, bridge, rule, t);
+            return;
+        }
+        for (int b = secondary; b <= subordinate; b++) {
+            write(b, entry, rule, t);
+        }
+    }
+
+    /**
+     * free_pdev's loop {@code for (b = s; b <= u; b++) bus2bridge[b] = bus2bridge[sourceBus]}
+     * with an 8-bit {@code b}: nothing when s > u, never ends when u is 0xff.
+     */
+    private void copyLoop(int secondary, int subordinate, int sourceBus, Bdf bridge, Bus2BridgeRule rule,
+                          XenTrace t) {
+        if (secondary > subordinate) {
+            return;
+        }
+        if (subordinate == 0xff) {
+            // The source entry only ever receives its own value, so the loop keeps writing it.
+            freeze(secondary, bus2bridge[sourceBus], bridge, rule, t);
+            return;
+        }
+        for (int b = secondary; b <= subordinate; b++) {
+            write(b, bus2bridge[sourceBus], rule, t);
+        }
+    }
+
+    /** The 8-bit counter wrapped: Xen spins forever, and every entry ends up holding {@code value}. */
+    private void freeze(int start, Bus2BridgeEntry value, Bdf bridge, Bus2BridgeRule loop, XenTrace t) {
+        for (int i = 0; i < BUSES; i++) {
+            write((start + i) & 0xff, value, Bus2BridgeRule.FROZEN, t);
+        }
+        hung = true;
+        if (t != XenTrace.NONE) {
+            t.hung(loop.text() + " " + bridge.shortText());
+        }
+    }
+
+    private void write(int bus, Bus2BridgeEntry entry, Bus2BridgeRule rule, XenTrace t) {
+        Bus2BridgeEntry before = bus2bridge[bus];
+        if (before == entry || before.equals(entry)) {
+            return;
+        }
+        bus2bridge[bus] = entry;
+        t.bus2bridgeWritten(bus, before, entry, rule);
+    }
+
+    /** reassign_device_ownership: unmap from the source, map for the target (owner still the source), then move. */
+    private Outcome reassignDeviceOwnership(ConfigSpace cs, DomainId source, DomainId target, Pdev pdev, XenTrace t) {
+        Outcome rc = domainContextUnmap(cs, source, pdev, t);
+        if (!rc.isOk()) {
+            return rc;
+        }
+        rc = domainContextMapping(cs, target, pdev, t);
+        if (!rc.isOk()) {
+            return rc; // the unmap already happened
+        }
+        setOwner(pdev, target, t);
+        return Outcome.OK;
+    }
+
+    /** domain_context_mapping, by the pdev's recorded type. */
+    private Outcome domainContextMapping(ConfigSpace cs, DomainId domain, Pdev pdev, XenTrace t) {
+        int bus = pdev.bdf().bus();
+        int devfn = pdev.bdf().devfn();
+        switch (pdev.type()) {
+            case PCI_HOST_BRIDGE:
+                return domain.isDom0() ? Outcome.OK : Outcome.EPERM;
+            case PCIe_BRIDGE:
+            case PCIe2PCI_BRIDGE:
+            case LEGACY_PCI_BRIDGE:
+                return Outcome.OK;
+            case PCIe_ENDPOINT:
+                return mapOne(domain, rid(bus, devfn), pdev, t);
+            case PCI: {
+                Outcome rc = mapOne(domain, rid(bus, devfn), pdev, t);
+                if (!rc.isOk()) {
+                    return rc;
+                }
+                UpstreamResult up = findUpstreamBridge(bus, devfn);
+                if (up.result() < 1) {
+                    return Outcome.OK;
+                }
+                int bridgeRid = rid(up.bus(), up.devfn());
+                rc = mapOne(domain, bridgeRid, pdevs.get(bridgeRid), t);
+                // Behind a PCIe-to-PCI bridge requests may carry secbus:00.0 as requester ID.
+                if (rc.isOk() && classifyNow(cs, up.bus(), up.devfn(), t) == XenDeviceType.PCIe2PCI_BRIDGE
+                        && (up.secbus() != bus || devfn != 0)) {
+                    int secbusRid = rid(up.secbus(), 0);
+                    rc = mapOne(domain, secbusRid, pdevs.get(secbusRid), t);
+                }
+                return rc;
+            }
+            default:
+                return Outcome.EINVAL;
+        }
+    }
+
+    /** domain_context_unmap, by the pdev's recorded type. */
+    private Outcome domainContextUnmap(ConfigSpace cs, DomainId domain, Pdev pdev, XenTrace t) {
+        int bus = pdev.bdf().bus();
+        int devfn = pdev.bdf().devfn();
+        switch (pdev.type()) {
+            case PCI_HOST_BRIDGE:
+                return domain.isDom0() ? Outcome.OK : Outcome.EPERM;
+            case PCIe_BRIDGE:
+            case PCIe2PCI_BRIDGE:
+            case LEGACY_PCI_BRIDGE:
+                return Outcome.OK;
+            case PCIe_ENDPOINT:
+                unmapOne(rid(bus, devfn), t);
+                return Outcome.OK;
+            case PCI: {
+                unmapOne(rid(bus, devfn), t);
+                UpstreamResult up = findUpstreamBridge(bus, devfn);
+                if (up.result() >= 1) {
+                    boolean pcieToPci = classifyNow(cs, up.bus(), up.devfn(), t) == XenDeviceType.PCIe2PCI_BRIDGE;
+                    unmapOne(rid(up.bus(), up.devfn()), t);
+                    if (pcieToPci) {
+                        unmapOne(rid(up.secbus(), 0), t);
+                    }
+                }
+                return Outcome.OK;
+            }
+            default:
+                return Outcome.EINVAL;
+        }
+    }
+
+    /**
+     * domain_context_mapping_one: an existing entry is never changed; it is an error when the
+     * given pdev is not owned by {@code domain}, or (no pdev) when the entry belongs to another.
+     */
+    private Outcome mapOne(DomainId domain, int rid, Pdev pdev, XenTrace t) {
+        DomainId existing = contexts.get(rid);
+        if (existing != null) {
+            DomainId holder = pdev != null ? pdev.owner() : existing;
+            return domain.equals(holder) ? Outcome.OK : Outcome.EINVAL;
+        }
+        contexts.put(rid, domain);
+        t.contextMapped(rid, domain);
+        return Outcome.OK;
+    }
+
+    /** domain_context_unmap_one: removes the entry if present, whichever domain holds it. */
+    private void unmapOne(int rid, XenTrace t) {
+        DomainId removed = contexts.remove(rid);
+        if (removed != null) {
+            t.contextUnmapped(rid, removed);
+        }
+    }
+
+    private Pdev setOwner(Pdev pdev, DomainId owner, XenTrace t) {
+        Pdev changed = pdev.withOwner(owner);
+        pdevs.put(pdev.bdf().rid(), changed);
+        t.pdevOwnerChanged(pdev, changed);
+        return changed;
+    }
+
+    // ------------------------------------------------------------------------------ config reads
+
+    /** pdev_type of whatever answers now at (bus, devfn), the class read reported to the trace. */
+    private XenDeviceType classifyNow(ConfigSpace cs, int bus, int devfn, XenTrace t) {
+        ConfigSpace.Answer answer = cs.answerAt(bus, devfn);
+        if (t != XenTrace.NONE) {
+            t.configRead(Bdf.of(segment, bus, devfn), "class", classWord(answer), answer == null ? null : answer.id());
+        }
+        return answer == null ? XenDeviceType.PCI_UNKNOWN : answer.kind().xenType();
+    }
+
+    private static int readSecondary(ConfigSpace cs, Bdf at, XenTrace t) {
+        int value = cs.readSecondary(at.bus(), at.devfn());
+        if (t != XenTrace.NONE) {
+            t.configRead(at, "secondary", value, answeredBy(cs, at));
+        }
+        return value;
+    }
+
+    private static int readSubordinate(ConfigSpace cs, Bdf at, XenTrace t) {
+        int value = cs.readSubordinate(at.bus(), at.devfn());
+        if (t != XenTrace.NONE) {
+            t.configRead(at, "subordinate", value, answeredBy(cs, at));
+        }
+        return value;
+    }
+
+    private static String answeredBy(ConfigSpace cs, Bdf at) {
+        ConfigSpace.Answer answer = cs.answerAt(at.bus(), at.devfn());
+        return answer == null ? null : answer.id();
+    }
+
+    /**
+     * The class word pdev_type reads: 0600 for a host bridge, 0604 for a PCI bridge, ffff where
+     * nothing answers. The model gives endpoints no class code and every other value classifies
+     * alike, so an endpoint reads 0000.
+     */
+    private static int classWord(ConfigSpace.Answer answer) {
+        if (answer == null) {
+            return 0xffff;
+        }
+        if (answer.kind().isBridge()) {
+            return 0x0604;
+        }
+        return answer.kind().xenType() == XenDeviceType.PCI_HOST_BRIDGE ? 0x0600 : 0x0000;
+    }
+
+    private static int rid(int bus, int devfn) {
+        return bus << 8 | devfn;
+    }
+}
