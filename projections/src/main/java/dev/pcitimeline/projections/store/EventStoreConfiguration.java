@@ -1,0 +1,110 @@
+package dev.pcitimeline.projections.store;
+
+import org.axonframework.common.jdbc.PersistenceExceptionResolver;
+import org.axonframework.config.ConfigurerModule;
+import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
+import org.axonframework.serialization.ChainingConverter;
+import org.axonframework.serialization.RevisionResolver;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.json.JacksonSerializer;
+import org.axonframework.springboot.autoconfig.AxonAutoConfiguration;
+import org.axonframework.springboot.autoconfig.JdbcAutoConfiguration;
+import org.axonframework.springboot.autoconfig.ObjectMapperAutoConfiguration;
+import org.axonframework.springboot.autoconfig.XStreamAutoConfiguration;
+import org.springframework.beans.factory.BeanClassLoaderAware;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+
+import javax.sql.DataSource;
+
+/**
+ * The event store and token store wiring: Axon's own JDBC autoconfiguration ({@link JdbcAutoConfiguration}) on
+ * Boot's {@code DataSource}, with Spring-managed transactions, over the tables of
+ * {@code db/migration/V1__axon_event_store.sql}; we only replace what has to differ:
+ *
+ * <ul>
+ *   <li>the serializers: one {@link JacksonSerializer} for events, messages, snapshots and tokens (never XStream);</li>
+ *   <li>the {@link PersistenceExceptionResolver}: {@link DuplicateKeyResolver}, so a duplicate sequence number is a
+ *       {@code ConcurrencyException} on H2 2.x too;</li>
+ *   <li>event processors: tracking by default, with a larger batch.</li>
+ * </ul>
+ *
+ * <p>An autoconfiguration (listed in {@code META-INF/spring/...AutoConfiguration.imports}) so that anything with
+ * projections on its classpath gets it, and ordered before Axon's so that Axon's conditional beans back off.
+ * Being an autoconfiguration also keeps it out of the application's component scan.
+ */
+@AutoConfiguration(before = {
+        JdbcAutoConfiguration.class,
+        AxonAutoConfiguration.class,
+        ObjectMapperAutoConfiguration.class,
+        XStreamAutoConfiguration.class
+})
+public class EventStoreConfiguration implements BeanClassLoaderAware {
+
+    private ClassLoader beanClassLoader = EventStoreConfiguration.class.getClassLoader();
+
+    @Override
+    public void setBeanClassLoader(ClassLoader classLoader) {
+        this.beanClassLoader = classLoader;
+    }
+
+    /**
+     * The general serializer (snapshots, tokens, sagas). Also serves as the message and event serializer: one
+     * JSON format for everything in the database. Deliberately unconditional: the stored format is a contract.
+     */
+    @Bean
+    @Primary
+    public Serializer serializer(RevisionResolver revisionResolver) {
+        return JacksonSerializer.builder()
+                .objectMapper(StoreObjectMapper.create())
+                .revisionResolver(revisionResolver)
+                // The Boot class loader, so payload types resolve inside a repackaged jar too.
+                .converter(new ChainingConverter(beanClassLoader))
+                .classLoader(beanClassLoader)
+                .build();
+    }
+
+    @Bean
+    @Qualifier("messageSerializer")
+    public Serializer messageSerializer(Serializer serializer) {
+        return serializer;
+    }
+
+    @Bean
+    @Qualifier("eventSerializer")
+    public Serializer eventSerializer(Serializer serializer) {
+        return serializer;
+    }
+
+    @Bean
+    public PersistenceExceptionResolver persistenceExceptionResolver() {
+        return new DuplicateKeyResolver();
+    }
+
+    /**
+     * Every processor without an explicit {@code axon.eventhandling.processors.<name>.*} setting tracks the event
+     * store on one thread, {@code pcitimeline.processors.batch-size} events per transaction (tracking measured faster
+     * than pooled streaming on this store; batching amortises the token update).
+     */
+    @Bean
+    public ConfigurerModule trackingProcessorDefaults(
+            @Value("${pcitimeline.processors.batch-size:100}") int batchSize) {
+        return configurer -> configurer.eventProcessing(processing -> processing
+                .usingTrackingEventProcessors()
+                .registerTrackingEventProcessorConfiguration(config -> TrackingEventProcessorConfiguration
+                        .forSingleThreadedProcessing()
+                        .andBatchSize(batchSize)));
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = StoreEnvironmentPostProcessor.DB_PROPERTY,
+            havingValue = StoreEnvironmentPostProcessor.IN_MEMORY)
+    InMemoryStoreReleaser inMemoryStoreReleaser(DataSource dataSource,
+                                                @Value("${spring.datasource.url:}") String url) {
+        return new InMemoryStoreReleaser(dataSource, url);
+    }
+}

@@ -1,0 +1,98 @@
+package dev.pcitimeline.projections.store;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.config.ConfigDataEnvironmentPostProcessor;
+import org.springframework.boot.env.EnvironmentPostProcessor;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MutablePropertySources;
+import org.springframework.core.env.PropertiesPropertySource;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.core.io.support.PropertiesLoaderUtils;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.UUID;
+
+/**
+ * Turns {@code pcitimeline.db} into the H2 data source URL and adds the store's defaults, all as the
+ * <em>lowest</em>-precedence property source: anything the application, the environment, the command line or a test
+ * sets (including {@code spring.datasource.url} itself) wins.
+ *
+ * <ul>
+ *   <li>{@code pcitimeline.db=<directory>} (default {@code ./data}): a file database
+ *       {@code <absolute directory>/pci-timeline.mv.db}. The path is made absolute because H2 refuses relative
+ *       file URLs that don't start with {@code ./}, and so the database does not depend on how the URL is read.</li>
+ *   <li>{@code pcitimeline.db=mem}: a private in-memory database, uniquely named per application context so
+ *       contexts (e.g. test contexts) never see each other's events.</li>
+ * </ul>
+ *
+ * <p>Both URLs set {@code DB_CLOSE_ON_EXIT=FALSE}: H2's own JVM shutdown hook would otherwise close the database
+ * while Spring's shutdown is still stopping the event processors (which write their tokens on the way out). Spring
+ * closes the connection pool last instead, which closes a file database; {@link InMemoryStoreReleaser} drops an
+ * in-memory one.
+ */
+public class StoreEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
+
+    /** The database location: a directory, or {@value #IN_MEMORY}. */
+    public static final String DB_PROPERTY = "pcitimeline.db";
+    public static final String DEFAULT_DIRECTORY = "./data";
+    public static final String IN_MEMORY = "mem";
+    /** Every in-memory store's name starts with this; it is how we recognise a database we own. */
+    public static final String IN_MEMORY_URL_PREFIX = "jdbc:h2:mem:pcitimeline-";
+    static final String DATABASE_FILE_NAME = "pci-timeline";
+    static final String PROPERTY_SOURCE_NAME = "pcitimelineStoreDefaults";
+    private static final String DEFAULTS_RESOURCE = "META-INF/pcitimeline-store-defaults.properties";
+    private static final String URL_PROPERTY = "spring.datasource.url";
+
+    @Override
+    public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+        MutablePropertySources sources = environment.getPropertySources();
+        // Recompute on every run (e.g. a restarted context) so an in-memory store is never reused by accident.
+        sources.remove(PROPERTY_SOURCE_NAME);
+
+        Properties defaults = loadDefaults();
+        if (!environment.containsProperty(URL_PROPERTY)) {
+            defaults.setProperty(URL_PROPERTY, h2Url(environment.getProperty(DB_PROPERTY, DEFAULT_DIRECTORY)));
+            // A file database remembers its creator; always the same user so it can be reopened.
+            defaults.setProperty("spring.datasource.username", "sa");
+            defaults.setProperty("spring.datasource.password", "");
+        }
+        sources.addLast(new PropertiesPropertySource(PROPERTY_SOURCE_NAME, defaults));
+    }
+
+    /** The H2 URL for a {@code pcitimeline.db} value. */
+    static String h2Url(String location) {
+        String value = location == null || location.isBlank() ? DEFAULT_DIRECTORY : location.trim();
+        if (IN_MEMORY.equals(value)) {
+            return IN_MEMORY_URL_PREFIX + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1;DB_CLOSE_ON_EXIT=FALSE";
+        }
+        Path file = expandHome(value).toAbsolutePath().normalize().resolve(DATABASE_FILE_NAME);
+        // H2 creates missing directories itself. Forward slashes keep the URL valid on every OS.
+        return "jdbc:h2:file:" + file.toString().replace('\\', '/') + ";AUTO_SERVER=FALSE;DB_CLOSE_ON_EXIT=FALSE";
+    }
+
+    private static Path expandHome(String value) {
+        if (value.equals("~") || value.startsWith("~/")) {
+            return Path.of(System.getProperty("user.home"), value.substring(1).replaceFirst("^/", ""));
+        }
+        return Path.of(value);
+    }
+
+    private static Properties loadDefaults() {
+        try {
+            return PropertiesLoaderUtils.loadProperties(
+                    new ClassPathResource(DEFAULTS_RESOURCE, StoreEnvironmentPostProcessor.class.getClassLoader()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + DEFAULTS_RESOURCE, e);
+        }
+    }
+
+    /** After application.properties and friends are loaded, so {@code pcitimeline.db} can be set there. */
+    @Override
+    public int getOrder() {
+        return ConfigDataEnvironmentPostProcessor.ORDER + 1;
+    }
+}
