@@ -1,0 +1,95 @@
+package dev.pcitimeline.projections.config;
+
+import dev.pcitimeline.domain.aggregate.PciSegment;
+import dev.pcitimeline.projections.query.StateQueries;
+import dev.pcitimeline.projections.store.EventStoreConfiguration;
+import dev.pcitimeline.projections.views.EventHistory;
+import dev.pcitimeline.projections.views.ViewProjection;
+import org.axonframework.common.caching.WeakReferenceCache;
+import org.axonframework.common.transaction.NoTransactionManager;
+import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.config.AggregateConfigurer;
+import org.axonframework.config.Configuration;
+import org.axonframework.config.ConfigurerModule;
+import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
+import org.axonframework.eventhandling.async.SequentialPerAggregatePolicy;
+import org.axonframework.eventsourcing.AggregateSnapshotter;
+import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
+import org.axonframework.eventsourcing.GenericAggregateFactory;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The command side's aggregate and the "views" projection, for anything with projections on its
+ * classpath (the domain module stays free of Spring):
+ * <ul>
+ *   <li>{@link PciSegment} as an event-sourced aggregate with a snapshot every
+ *       {@value #SNAPSHOT_EVERY} events and a weak-reference aggregate cache;</li>
+ *   <li>the "views" tracking processor (one thread, batches of 100, a segment's events in order),
+ *       its {@link ViewProjection} and the {@link StateQueries} over its tables.</li>
+ * </ul>
+ * Beans defined by the application (e.g. found by a component scan) win over these.
+ */
+@AutoConfiguration(after = EventStoreConfiguration.class)
+public class ProjectionsAutoConfiguration {
+    /** Events between two snapshots of a PciSegment. */
+    public static final int SNAPSHOT_EVERY = 100;
+
+    @Bean
+    public ConfigurerModule pciSegmentAggregate() {
+        return configurer -> configurer.configureAggregate(
+                AggregateConfigurer.defaultConfiguration(PciSegment.class)
+                        .configureSnapshotTrigger(c -> new EventCountSnapshotTriggerDefinition(
+                                pciSegmentSnapshotter(c), SNAPSHOT_EVERY))
+                        // Each command would otherwise reload the aggregate from its last snapshot and events.
+                        .configureCache(c -> new WeakReferenceCache()));
+    }
+
+    /**
+     * Our own snapshotter: Axon's Spring one only knows aggregates that are Spring beans, and
+     * PciSegment is registered through the configurer.
+     */
+    private static AggregateSnapshotter pciSegmentSnapshotter(Configuration c) {
+        return AggregateSnapshotter.builder()
+                .eventStore(c.eventStore())
+                .aggregateFactories(new GenericAggregateFactory<>(PciSegment.class))
+                .repositoryProvider(c::repository)
+                .parameterResolverFactory(c.parameterResolverFactory())
+                .handlerDefinition(c.handlerDefinition(PciSegment.class))
+                .transactionManager(c.getComponent(TransactionManager.class, NoTransactionManager::instance))
+                .build();
+    }
+
+    @Bean
+    public ConfigurerModule viewsProcessor(@Value("${pcitimeline.views.batch-size:100}") int batchSize) {
+        return configurer -> configurer.eventProcessing(processing -> processing
+                .registerTrackingEventProcessor(ViewProjection.PROCESSING_GROUP)
+                .registerTrackingEventProcessorConfiguration(ViewProjection.PROCESSING_GROUP,
+                        c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing().andBatchSize(batchSize))
+                .registerSequencingPolicy(ViewProjection.PROCESSING_GROUP,
+                        c -> SequentialPerAggregatePolicy.instance()));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public EventHistory eventHistory(EventStore eventStore) {
+        return new EventHistory(eventStore);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public ViewProjection viewProjection(JdbcTemplate jdbc, EventHistory history,
+                                         @Value("${pcitimeline.views.cursor-cache-size:64}") int cursorCacheSize) {
+        return new ViewProjection(jdbc, history, cursorCacheSize);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public StateQueries stateQueries(JdbcTemplate jdbc, EventHistory history) {
+        return new StateQueries(jdbc, history);
+    }
+}

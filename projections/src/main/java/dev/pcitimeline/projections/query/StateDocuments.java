@@ -1,0 +1,89 @@
+package dev.pcitimeline.projections.query;
+
+import dev.pcitimeline.domain.event.SegmentEvent.SystemCreated;
+import dev.pcitimeline.domain.view.Finding;
+import dev.pcitimeline.domain.view.MachineView;
+import dev.pcitimeline.domain.view.MachineView.Bus2BridgeRow;
+import dev.pcitimeline.domain.view.MachineView.ContextRow;
+import dev.pcitimeline.domain.view.MachineView.HardwareRow;
+import dev.pcitimeline.domain.view.MachineView.PdevRow;
+import dev.pcitimeline.domain.view.MachineView.UpstreamRow;
+import dev.pcitimeline.projections.query.StateDocument.Bus2BridgeMapping;
+import dev.pcitimeline.projections.query.StateDocument.Context;
+import dev.pcitimeline.projections.query.StateDocument.FindingEntry;
+import dev.pcitimeline.projections.query.StateDocument.HardwareFunction;
+import dev.pcitimeline.projections.query.StateDocument.Pdev;
+import dev.pcitimeline.projections.query.StateDocument.StepEntry;
+import dev.pcitimeline.projections.query.StateDocument.Upstream;
+import dev.pcitimeline.projections.timeline.DatedFinding;
+import dev.pcitimeline.projections.timeline.StepRecord;
+import dev.pcitimeline.projections.timeline.TimelineCursor;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/** The state object of a fold in memory, and the orderings both the fold and the tables use. */
+public final class StateDocuments {
+    /** Findings: in the order of XEN-MODEL.md §5's table (the enum's), then by subject. */
+    static final Comparator<FindingEntry> FINDING_ORDER = Comparator
+            .comparingInt((FindingEntry f) -> Finding.Kind.valueOf(f.kind()).ordinal())
+            .thenComparing(FindingEntry::bus, Comparator.nullsFirst(Comparator.naturalOrder()))
+            // one segment per system: BDF text order is bus, devfn order
+            .thenComparing(FindingEntry::bdf, Comparator.nullsFirst(Comparator.naturalOrder()));
+
+    private StateDocuments() {
+    }
+
+    /** The state a cursor has reached, under the cursor's policy. */
+    public static StateDocument of(TimelineCursor cursor) {
+        SystemCreated created = cursor.created();
+        MachineView v = cursor.view();
+        List<Pdev> pdevs = new ArrayList<>();
+        for (PdevRow r : v.pdevs()) {
+            pdevs.add(new Pdev(r.bdf().toString(), r.type().name(), r.domain(), text(r.virtfnOf())));
+        }
+        List<Bus2BridgeMapping> bus2bridge = new ArrayList<>();
+        for (Bus2BridgeRow r : v.bus2bridge()) {
+            if (r.mapped()) {
+                bus2bridge.add(new Bus2BridgeMapping(r.bus(), r.bridge().toString()));
+            }
+        }
+        List<Upstream> upstream = new ArrayList<>();
+        for (UpstreamRow r : v.upstream()) {
+            upstream.add(new Upstream(r.bdf().toString(), r.result(), r.result() == 1 ? text(r.bridge()) : null,
+                    r.result() == 1 ? r.secbus() : null));
+        }
+        List<Context> contexts = new ArrayList<>();
+        for (ContextRow r : v.contexts()) {
+            contexts.add(new Context(r.bdf().toString(), r.domain()));
+        }
+        List<HardwareFunction> hardware = new ArrayList<>();
+        for (HardwareRow r : v.hardware()) {
+            hardware.add(new HardwareFunction(r.bdf().toString(), r.id(), r.kind().text(),
+                    r.buses() == null ? null : r.buses().asList()));
+        }
+        List<FindingEntry> findings = new ArrayList<>();
+        for (DatedFinding d : cursor.findings()) {
+            Finding f = d.finding();
+            findings.add(new FindingEntry(f.kind().name(), f.bus(), text(f.bdf()), d.since(), f.message()));
+        }
+        findings.sort(FINDING_ORDER);
+        List<StepEntry> steps = new ArrayList<>();
+        for (StepRecord s : cursor.steps()) {
+            steps.add(step(s));
+        }
+        return new StateDocument(created.scenario(), created.systemId(), cursor.policy().text(), created.segment(),
+                cursor.events(), v.step(), v.hung(), pdevs, bus2bridge, upstream, contexts, hardware, findings, steps,
+                List.of());
+    }
+
+    static StepEntry step(StepRecord s) {
+        List<Long> events = s.producedEvents() ? List.of(s.firstEvent(), s.lastEvent()) : List.of();
+        return new StepEntry(s.index(), s.keyword(), s.outcome().text(), events, s.text());
+    }
+
+    private static String text(Object o) {
+        return o == null ? null : o.toString();
+    }
+}

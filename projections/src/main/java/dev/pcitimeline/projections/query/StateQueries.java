@@ -1,0 +1,257 @@
+package dev.pcitimeline.projections.query;
+
+import dev.pcitimeline.domain.value.Bdf;
+import dev.pcitimeline.domain.value.Outcome;
+import dev.pcitimeline.domain.value.Policy;
+import dev.pcitimeline.projections.query.StateDocument.Bus2BridgeMapping;
+import dev.pcitimeline.projections.query.StateDocument.Context;
+import dev.pcitimeline.projections.query.StateDocument.FindingEntry;
+import dev.pcitimeline.projections.query.StateDocument.HardwareFunction;
+import dev.pcitimeline.projections.query.StateDocument.Pdev;
+import dev.pcitimeline.projections.query.StateDocument.StepEntry;
+import dev.pcitimeline.projections.query.StateDocument.Upstream;
+import dev.pcitimeline.projections.timeline.StepRecord;
+import dev.pcitimeline.projections.timeline.TimelineCursor;
+import dev.pcitimeline.projections.views.EventHistory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.stereotype.Service;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads the views: the state object of API.md at any event or step, under the system's own
+ * policy from the temporal tables, under any other policy by folding the stored events in
+ * memory with the same {@link TimelineCursor} the projection uses (what-if).
+ *
+ * <p>"Now" is what the projection has processed ({@link #eventsProcessed}); after sending
+ * commands, wait for it with {@link #awaitProcessed}.
+ */
+@Service
+public class StateQueries {
+    /** A row version valid at event N (bound twice: N, N). */
+    private static final String VALID_AT = " WHERE system_id = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)";
+    private static final Duration POLL = Duration.ofMillis(10);
+
+    private final JdbcTemplate jdbc;
+    private final EventHistory history;
+
+    public StateQueries(JdbcTemplate jdbc, EventHistory history) {
+        this.jdbc = jdbc;
+        this.history = history;
+    }
+
+    // ------------------------------------------------------------------ state
+
+    /**
+     * The state object of {@code system} after event {@code atEvent} (1..events) or after the last event of step
+     * {@code atStep}, or now when both are null, under {@code policyOrNull} (null: the system's own).
+     *
+     * @throws UnknownSystemException   no such system in the views
+     * @throws IllegalArgumentException both points given, or one out of range
+     */
+    public StateDocument state(String system, Integer atEvent, Integer atStep, Policy policyOrNull) {
+        SystemSummary s = require(system);
+        long n = resolve(s, atEvent, atStep);
+        if (policyOrNull == null || policyOrNull.text().equals(s.policy())) {
+            return fromTables(s, n);
+        }
+        return StateDocuments.of(history.fold(system, policyOrNull, n));
+    }
+
+    /** The same state, always folded in memory from the event store (any policy; null: the system's own). */
+    public StateDocument foldedState(String system, Integer atEvent, Integer atStep, Policy policyOrNull) {
+        SystemSummary s = require(system);
+        long n = resolve(s, atEvent, atStep);
+        return StateDocuments.of(history.fold(system, policyOrNull, n));
+    }
+
+    /** The event the state "after step {@code step}" includes up to: its last produced event, or its marker. */
+    public long eventAfterStep(String system, int step) {
+        return resolve(require(system), null, step);
+    }
+
+    private long resolve(SystemSummary s, Integer atEvent, Integer atStep) {
+        if (atEvent != null && atStep != null) {
+            throw new IllegalArgumentException("at-event and at-step exclude each other: give one of them");
+        }
+        if (atEvent != null) {
+            if (atEvent < 1 || atEvent > s.events()) {
+                throw new IllegalArgumentException("at-event " + atEvent + " is out of range: system " + s.system()
+                        + " has events 1.." + s.events());
+            }
+            return atEvent;
+        }
+        if (atStep != null) {
+            if (atStep < 0 || atStep >= s.steps()) {
+                throw new IllegalArgumentException("at-step " + atStep + " is out of range: system " + s.system()
+                        + (s.steps() == 0 ? " has no steps" : " has steps 0.." + (s.steps() - 1)));
+            }
+            return jdbc.queryForObject("SELECT COALESCE(last_event, marker_event) FROM view_steps"
+                    + " WHERE system_id = ? AND step_index = ?", Long.class, s.system(), atStep);
+        }
+        return s.events();
+    }
+
+    private StateDocument fromTables(SystemSummary s, long n) {
+        String id = s.system();
+        record LogRow(int step, String stepOutcome, boolean hung) {
+        }
+        LogRow log = jdbc.queryForObject("SELECT step_index, step_outcome, hung FROM view_event_log"
+                        + " WHERE system_id = ? AND event_number = ?",
+                (rs, i) -> new LogRow(rs.getInt(1), rs.getString(2), rs.getBoolean(3)), id, n);
+        List<Pdev> pdevs = jdbc.query("SELECT bdf, dev_type, domain_id, virtfn_of FROM view_pdevs" + VALID_AT
+                        + " ORDER BY rid",
+                (rs, i) -> new Pdev(rs.getString(1), rs.getString(2), integer(rs, 3), rs.getString(4)), id, n, n);
+        List<Bus2BridgeMapping> bus2bridge = jdbc.query("SELECT bus, bridge FROM view_bus2bridge" + VALID_AT
+                        + " AND mapped ORDER BY bus",
+                (rs, i) -> new Bus2BridgeMapping(rs.getInt(1), rs.getString(2)), id, n, n);
+        List<Upstream> upstream = jdbc.query("SELECT bdf, result, bridge, secbus FROM view_upstream" + VALID_AT
+                        + " ORDER BY rid",
+                (rs, i) -> new Upstream(rs.getString(1), rs.getInt(2), rs.getString(3), integer(rs, 4)), id, n, n);
+        List<Context> contexts = jdbc.query("SELECT bdf, domain_id FROM view_contexts" + VALID_AT + " ORDER BY rid",
+                (rs, i) -> new Context(rs.getString(1), rs.getInt(2)), id, n, n);
+        List<HardwareFunction> hardware = jdbc.query("SELECT bdf, function_id, kind, pri_bus, sec_bus, sub_bus"
+                        + " FROM view_hardware" + VALID_AT + " ORDER BY rid",
+                (rs, i) -> new HardwareFunction(rs.getString(1), rs.getString(2), rs.getString(3),
+                        integer(rs, 4) == null ? null : List.of(rs.getInt(4), rs.getInt(5), rs.getInt(6))), id, n, n);
+        List<FindingEntry> findings = new ArrayList<>(jdbc.query("SELECT kind, bus, bdf, since, message"
+                        + " FROM view_findings" + VALID_AT + " ORDER BY kind_order, bus, rid",
+                (rs, i) -> new FindingEntry(rs.getString(1), integer(rs, 2), rs.getString(3), rs.getLong(4),
+                        rs.getString(5)), id, n, n));
+        findings.sort(StateDocuments.FINDING_ORDER);
+        List<StepRecord> stepRows = jdbc.query("SELECT step_index, keyword, step_text, marker_event, first_event,"
+                        + " last_event, outcome FROM view_steps WHERE system_id = ? AND marker_event <= ?"
+                        + " ORDER BY step_index",
+                (rs, i) -> new StepRecord(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getLong(4),
+                        rs.getLong(5), rs.getLong(6), Outcome.parse(rs.getString(7))), id, n);
+        List<StepEntry> steps = new ArrayList<>(stepRows.size());
+        for (int i = 0; i < stepRows.size(); i++) {
+            StepRecord r = stepRows.get(i);
+            // The step that contains N may have gone on after N: clip it, with its outcome as of N.
+            boolean containsN = i == stepRows.size() - 1;
+            steps.add(StateDocuments.step(containsN ? r.upTo(n, Outcome.parse(log.stepOutcome())) : r));
+        }
+        return new StateDocument(s.scenario(), id, s.policy(), s.segment(), n, log.step(), log.hung(), pdevs,
+                bus2bridge, upstream, contexts, hardware, findings, steps, List.of());
+    }
+
+    // ------------------------------------------------------------------ systems and progress
+
+    public List<SystemSummary> systems() {
+        return jdbc.query("SELECT " + SYSTEM_COLUMNS + " FROM view_systems ORDER BY created_at, system_id",
+                SYSTEM_ROW);
+    }
+
+    public Optional<SystemSummary> system(String system) {
+        return jdbc.query("SELECT " + SYSTEM_COLUMNS + " FROM view_systems WHERE system_id = ?", SYSTEM_ROW, system)
+                .stream().findFirst();
+    }
+
+    /** Events of {@code system} the projection has processed; 0 while it has not seen the system. */
+    public long eventsProcessed(String system) {
+        List<Long> events = jdbc.queryForList("SELECT events FROM view_systems WHERE system_id = ?", Long.class,
+                system);
+        return events.isEmpty() ? 0 : events.get(0);
+    }
+
+    /**
+     * Waits until the projection has processed event {@code event} of {@code system}.
+     *
+     * @return false when {@code timeout} passed first
+     * @throws IllegalStateException when the system's fold failed at or before that event (it will never get there)
+     */
+    public boolean awaitProcessed(String system, long event, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Optional<SystemSummary> s = system(system);
+            if (s.isPresent() && s.get().events() >= event) {
+                return true;
+            }
+            if (s.isPresent() && s.get().failedEvent() != null && s.get().failedEvent() <= event) {
+                throw new IllegalStateException("the views of system " + system + " stop before event "
+                        + s.get().failedEvent() + ": " + s.get().failure());
+            }
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ timeline and history
+
+    /** Events {@code from..to} (inclusive; null: from the first / to the last processed) of the timeline. */
+    public List<TimelineEntry> timeline(String system, Long from, Long to) {
+        require(system);
+        return jdbc.query("SELECT event_number, step_index, event_type, occurred_at, line, outcome, payload"
+                        + " FROM view_event_log WHERE system_id = ? AND event_number >= ? AND event_number <= ?"
+                        + " ORDER BY event_number",
+                (rs, i) -> new TimelineEntry(rs.getLong(1), rs.getInt(2), rs.getString(3), time(rs, 4),
+                        rs.getString(5), rs.getString(6), rs.getString(7)),
+                system, from == null ? 1L : from, to == null ? Long.MAX_VALUE : to);
+    }
+
+    /** Every version of bus2bridge entry {@code bus} (mapped or not), oldest first. */
+    public List<EntryVersion.Bus2Bridge> bus2bridgeHistory(String system, int bus) {
+        require(system);
+        return jdbc.query("SELECT bus, mapped, bridge, valid_from, valid_to FROM view_bus2bridge"
+                        + " WHERE system_id = ? AND bus = ? ORDER BY valid_from",
+                (rs, i) -> new EntryVersion.Bus2Bridge(rs.getInt(1), rs.getBoolean(2), rs.getString(3),
+                        rs.getLong(4), longOrNull(rs, 5)), system, bus);
+    }
+
+    /** Every version of the pdev at {@code bdf}, oldest first. */
+    public List<EntryVersion.Pdev> pdevHistory(String system, Bdf bdf) {
+        require(system);
+        return jdbc.query("SELECT bdf, dev_type, domain_id, virtfn_of, allocated_for, valid_from, valid_to"
+                        + " FROM view_pdevs WHERE system_id = ? AND bdf = ? ORDER BY valid_from",
+                (rs, i) -> new EntryVersion.Pdev(rs.getString(1), rs.getString(2), integer(rs, 3), rs.getString(4),
+                        rs.getString(5), rs.getLong(6), longOrNull(rs, 7)), system, bdf.toString());
+    }
+
+    /** The in-memory fold of {@code system} up to event {@code upTo} under a policy (null: its own). */
+    public TimelineCursor fold(String system, Policy policyOrNull, long upTo) {
+        require(system);
+        return history.fold(system, policyOrNull, upTo);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static final String SYSTEM_COLUMNS =
+            "system_id, scenario, description, policy, segment, created_at, events, steps, failed_event, failure";
+
+    private static final RowMapper<SystemSummary> SYSTEM_ROW = (rs, i) -> new SystemSummary(rs.getString(1),
+            rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5), time(rs, 6), rs.getLong(7),
+            rs.getInt(8), longOrNull(rs, 9), rs.getString(10));
+
+    private SystemSummary require(String system) {
+        return system(system).orElseThrow(() -> new UnknownSystemException(system));
+    }
+
+    private static Integer integer(ResultSet rs, int column) throws SQLException {
+        int v = rs.getInt(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static Long longOrNull(ResultSet rs, int column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static String time(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant().toString();
+    }
+}

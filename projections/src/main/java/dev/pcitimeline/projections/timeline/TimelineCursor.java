@@ -1,0 +1,163 @@
+package dev.pcitimeline.projections.timeline;
+
+import dev.pcitimeline.domain.event.SegmentEvent;
+import dev.pcitimeline.domain.event.SegmentEvent.StepStarted;
+import dev.pcitimeline.domain.event.SegmentEvent.SystemCreated;
+import dev.pcitimeline.domain.machine.Machine;
+import dev.pcitimeline.domain.machine.StepOutcome;
+import dev.pcitimeline.domain.value.Outcome;
+import dev.pcitimeline.domain.value.Policy;
+import dev.pcitimeline.domain.view.Finding;
+import dev.pcitimeline.domain.view.Findings;
+import dev.pcitimeline.domain.view.MachineView;
+import dev.pcitimeline.domain.xen.Xen;
+import dev.pcitimeline.domain.xen.XenTrace;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One fold step over the history of one system under one policy, shared by the projection
+ * (which persists each {@link Advance#diff()}) and by in-memory what-if folds. It owns a
+ * {@link Machine} and derives everything else from {@link Machine#apply}, {@link MachineView}
+ * and {@link Findings}: no Xen rule lives here, only bookkeeping (finding runs, step spans).
+ *
+ * <p>Not thread-safe; one cursor is driven by one caller at a time.
+ */
+public final class TimelineCursor {
+    private static final MachineView NOTHING =
+            new MachineView(0, -1, false, List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
+
+    private final SystemCreated created;
+    private final Machine machine;
+    /** The fresh boot findings compare against, for the hardware version it was computed on. */
+    private Xen expected;
+    private long expectedForVersion = Long.MIN_VALUE;
+    private MachineView view = NOTHING;
+    private List<DatedFinding> findings = List.of();
+    private final List<StepRecord> steps = new ArrayList<>();
+    private StepOutcome stepOutcome;
+    private Advance latest;
+
+    private TimelineCursor(SystemCreated created, Policy policy) {
+        this.created = Objects.requireNonNull(created, "created");
+        this.machine = Machine.created(created, Objects.requireNonNull(policy, "policy"));
+        this.latest = settle(created, Outcome.OK, null);
+    }
+
+    /** A cursor at event 1 (the SystemCreated) under the system's own policy. */
+    public static TimelineCursor start(SystemCreated created) {
+        return new TimelineCursor(created, created.policy());
+    }
+
+    /** A cursor at event 1 under {@code policy}: what-if folds start here. */
+    public static TimelineCursor start(SystemCreated created, Policy policy) {
+        return new TimelineCursor(created, policy);
+    }
+
+    public Advance advance(SegmentEvent event) {
+        return advance(event, XenTrace.NONE);
+    }
+
+    /**
+     * Folds the next event ({@link #events()} + 1). {@code trace} sees what Xen does inside it.
+     * An exception means the machine may be half-changed: the cursor must not be used again.
+     */
+    public Advance advance(SegmentEvent event, XenTrace trace) {
+        Objects.requireNonNull(event, "event");
+        if (!event.systemId().equals(created.systemId())) {
+            throw new IllegalArgumentException("event of system " + event.systemId() + " fed to the fold of "
+                    + created.systemId());
+        }
+        Outcome outcome = machine.apply(event, trace);
+        Outcome recorded = event instanceof SegmentEvent.XenObserved<?> observed ? observed.outcome() : null;
+        return latest = settle(event, outcome, recorded);
+    }
+
+    /** Step bookkeeping, then the new view and finding runs. */
+    private Advance settle(SegmentEvent event, Outcome outcome, Outcome recorded) {
+        long n = machine.events();
+        if (event instanceof StepStarted s) {
+            if (s.index() != machine.steps() - 1) {
+                throw new IllegalStateException("event " + n + " starts step " + s.index() + " but it is step "
+                        + (machine.steps() - 1) + " of the history");
+            }
+            steps.add(new StepRecord(s.index(), s.keyword(), s.text(), n, 0, 0, Outcome.OK));
+            stepOutcome = new StepOutcome(s.keyword());
+        } else if (!steps.isEmpty()) {
+            if (event instanceof SegmentEvent.XenObserved<?>) {
+                stepOutcome.add(outcome);
+            }
+            int last = steps.size() - 1;
+            steps.set(last, steps.get(last).produced(n, stepOutcome.outcome()));
+        }
+        MachineView before = view;
+        List<DatedFinding> findingsBefore = findings;
+        view = MachineView.of(machine, expected());
+        findings = date(view.findings(), findingsBefore, n);
+        StepRecord current = steps.isEmpty() ? null : steps.get(steps.size() - 1);
+        return new Advance(n, event, outcome, recorded, view.step(), current, before, findingsBefore, view, findings);
+    }
+
+    private Xen expected() {
+        long version = machine.hardware().version();
+        if (expected == null || version != expectedForVersion) {
+            expected = Findings.expected(machine.hardware(), machine.xen());
+            expectedForVersion = version;
+        }
+        return expected;
+    }
+
+    /** A finding keeps its {@code since} while its key holds from one event to the next. */
+    private static List<DatedFinding> date(List<Finding> now, List<DatedFinding> before, long event) {
+        Map<String, Long> since = new HashMap<>();
+        for (DatedFinding d : before) {
+            since.put(d.key(), d.since());
+        }
+        List<DatedFinding> out = new ArrayList<>(now.size());
+        for (Finding f : now) {
+            out.add(new DatedFinding(f, since.getOrDefault(f.key(), event)));
+        }
+        return List.copyOf(out);
+    }
+
+    // ------------------------------------------------------------------ what the fold has reached
+
+    public SystemCreated created() {
+        return created;
+    }
+
+    public String systemId() {
+        return created.systemId();
+    }
+
+    public Policy policy() {
+        return machine.policy();
+    }
+
+    /** Events folded so far, SystemCreated included. */
+    public long events() {
+        return machine.events();
+    }
+
+    public MachineView view() {
+        return view;
+    }
+
+    public List<DatedFinding> findings() {
+        return findings;
+    }
+
+    /** The steps started so far, the last one as far as it has got. */
+    public List<StepRecord> steps() {
+        return List.copyOf(steps);
+    }
+
+    /** The fold of the last event ({@link #events()}); for a new cursor, the SystemCreated against an empty view. */
+    public Advance latest() {
+        return latest;
+    }
+}

@@ -1,0 +1,99 @@
+package dev.pcitimeline.projections.views;
+
+import dev.pcitimeline.domain.event.SegmentEvent;
+import dev.pcitimeline.domain.event.SegmentEvent.SystemCreated;
+import dev.pcitimeline.domain.value.Policy;
+import dev.pcitimeline.projections.timeline.Advance;
+import dev.pcitimeline.projections.timeline.TimelineCursor;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventsourcing.eventstore.DomainEventStream;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+
+import java.util.function.Consumer;
+
+/**
+ * A system's stored events folded into a {@link TimelineCursor}: how the projection rebuilds a
+ * cursor it no longer has, and how queries fold history under another policy. Reads the events
+ * themselves, never the aggregate's snapshot (a snapshot is a machine, not a history).
+ */
+public class EventHistory {
+    private final EventStore eventStore;
+
+    public EventHistory(EventStore eventStore) {
+        this.eventStore = eventStore;
+    }
+
+    /**
+     * Folds events 1..{@code upTo} of {@code systemId} under {@code policy} (null: the system's own), calling
+     * {@code each} with every advance, the SystemCreated's included.
+     *
+     * @throws UnknownHistoryException when the store has no SystemCreated for the system or fewer events
+     */
+    public TimelineCursor fold(String systemId, Policy policy, long upTo, Consumer<Advance> each) {
+        if (upTo < 1) {
+            throw new IllegalArgumentException("event " + upTo + " is out of range: events are numbered from 1");
+        }
+        DomainEventStream stream = eventStore.readEvents(systemId, 0L);
+        if (!stream.hasNext()) {
+            throw new UnknownHistoryException("system " + systemId + " has no events in the event store");
+        }
+        DomainEventMessage<?> first = stream.next();
+        if (!(first.getPayload() instanceof SystemCreated created)) {
+            throw new IllegalStateException("event 1 of system " + systemId + " is a " + first.getPayloadType()
+                    .getSimpleName() + ", not a SystemCreated");
+        }
+        TimelineCursor cursor = policy == null ? TimelineCursor.start(created) : TimelineCursor.start(created, policy);
+        each.accept(cursor.latest());
+        while (cursor.events() < upTo && stream.hasNext()) {
+            DomainEventMessage<?> message = stream.next();
+            long n = message.getSequenceNumber() + 1;
+            if (n != cursor.events() + 1) {
+                throw new IllegalStateException("system " + systemId + ": expected event " + (cursor.events() + 1)
+                        + " in the store, found " + n);
+            }
+            try {
+                each.accept(cursor.advance((SegmentEvent) message.getPayload()));
+            } catch (RuntimeException e) {
+                throw new FoldFailedException(systemId, n, e);
+            }
+        }
+        if (cursor.events() < upTo) {
+            throw new UnknownHistoryException("system " + systemId + " has " + cursor.events()
+                    + " events in the event store, not " + upTo);
+        }
+        return cursor;
+    }
+
+    /** Folds events 1..{@code upTo} under {@code policy} (null: the system's own). */
+    public TimelineCursor fold(String systemId, Policy policy, long upTo) {
+        return fold(systemId, policy, upTo, a -> {
+        });
+    }
+
+    /** The store has no such system, or not that many events of it. */
+    public static class UnknownHistoryException extends RuntimeException {
+        public UnknownHistoryException(String message) {
+            super(message);
+        }
+    }
+
+    /** The fold threw while applying an event: the history holds something the model cannot apply. */
+    public static class FoldFailedException extends RuntimeException {
+        private final String systemId;
+        private final long event;
+
+        public FoldFailedException(String systemId, long event, RuntimeException cause) {
+            super("cannot fold event " + event + " of system " + systemId + ": " + cause.getMessage(), cause);
+            this.systemId = systemId;
+            this.event = event;
+        }
+
+        public String systemId() {
+            return systemId;
+        }
+
+        public long event() {
+            return event;
+        }
+    }
+}
