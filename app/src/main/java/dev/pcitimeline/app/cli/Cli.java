@@ -1,0 +1,45 @@
+package dev.pcitimeline.app.cli;
+
+import dev.pcitimeline.app.PciTimelineApplication;
+import dev.pcitimeline.domain.value.Policy;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import picocli.CommandLine;
+
+import java.nio.file.Path;
+
+/** What the commands share: starting Spring on the chosen store, converting option values. */
+final class Cli {
+    private Cli() {
+    }
+
+    /** A Spring context without a web server, on {@code db} (a directory) or an in-memory store when null. */
+    static ConfigurableApplicationContext startWithoutWeb(Path db) {
+        return new SpringApplicationBuilder(PciTimelineApplication.class)
+                .web(WebApplicationType.NONE)
+                .properties("pcitimeline.db=" + (db == null ? "mem" : db.toAbsolutePath()))
+                .run();
+    }
+
+    /** {@code --policy}: one of the four builds, with the list in the error. */
+    static final class PolicyConverter implements CommandLine.ITypeConverter<Policy> {
+        @Override
+        public Policy convert(String value) {
+            try {
+                return Policy.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** Completion candidates for help texts. */
+    static final class Policies extends java.util.ArrayList<String> {
+        Policies() {
+            for (Policy p : Policy.values()) {
+                add(p.text());
+            }
+        }
+    }
+}

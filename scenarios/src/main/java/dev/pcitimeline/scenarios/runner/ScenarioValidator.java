@@ -1,0 +1,73 @@
+package dev.pcitimeline.scenarios.runner;
+
+import dev.pcitimeline.domain.event.SegmentEvent;
+import dev.pcitimeline.domain.machine.Machine;
+import dev.pcitimeline.domain.machine.StepRule;
+import dev.pcitimeline.domain.step.Step;
+import dev.pcitimeline.domain.xen.XenTrace;
+import dev.pcitimeline.scenarios.format.Scenario;
+import dev.pcitimeline.scenarios.format.ScenarioException;
+import dev.pcitimeline.scenarios.format.ScenarioStep;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Checks a parsed scenario against the model in memory before anything is stored: a step
+ * that names a function no longer in the hardware, plugs into an occupied devfn, enables more
+ * VFs than total-vfs… is invalid input, and the whole file is rejected (SCENARIOS.md).
+ * It runs the same rules and the same fold as the aggregate.
+ */
+public final class ScenarioValidator {
+
+    /** Which step field each rule is about, for the error's key. */
+    private static final Map<StepRule, String> FIELD = Map.of(
+            StepRule.ADDRESSES_IN_SEGMENT, "bdf",
+            StepRule.BUS_REGISTERS_ON_BRIDGES_ONLY, "bridge",
+            StepRule.SRIOV_ON_PHYSICAL_FUNCTIONS_ONLY, "pf",
+            StepRule.VF_COUNT_WITHIN_TOTAL, "vfs",
+            StepRule.PLUG_SLOT_FREE, "function");
+
+    private ScenarioValidator() {
+    }
+
+    /** Throws {@link ScenarioException} naming file, line and key at the first broken rule. */
+    public static void validate(Scenario scenario) {
+        Machine machine;
+        try {
+            machine = Machine.created(new SegmentEvent.SystemCreated("validation", scenario.name(),
+                    scenario.description(), scenario.policy(), scenario.segment(), scenario.topology()));
+        } catch (IllegalArgumentException e) {
+            throw new ScenarioException(scenario.source(), 1, "topology", e.getMessage());
+        }
+        int position = scenario.initialExpectations().size(); // steps[i] counts list items, expect entries too
+        for (ScenarioStep step : scenario.steps()) {
+            for (StepRule rule : StepRule.ALL) {
+                Optional<String> violation = rule.check(machine, step.step());
+                if (violation.isPresent()) {
+                    throw new ScenarioException(scenario.source(), step.line(),
+                            "steps[" + position + "]." + step.step().keyword() + "." + field(rule, step.step()),
+                            violation.get());
+                }
+            }
+            for (SegmentEvent e : machine.record(step.step()).events()) {
+                machine.apply(e, XenTrace.NONE);
+            }
+            position += 1 + step.expectations().size();
+        }
+    }
+
+    private static String field(StepRule rule, Step step) {
+        if (rule == StepRule.NAMED_DEVICE_EXISTS) {
+            if (step instanceof Step.WriteBridgeBuses) {
+                return "bridge";
+            } else if (step instanceof Step.Unplug) {
+                return "device";
+            } else if (step instanceof Step.Plug) {
+                return "parent";
+            }
+            return "pf";
+        }
+        return FIELD.getOrDefault(rule, "");
+    }
+}
