@@ -253,8 +253,9 @@ public final class Linux {
             int max = bus;
             for (HardwareFunction f : found) {
                 if (f.isPhysicalFunction()) {
-                    int last = f.devfn() + f.sriov().vfOffset() + f.sriov().vfStride() * (f.sriov().totalVfs() - 1);
-                    max = Math.max(max, bus + (last >> 8));
+                    long last = f.devfn() + f.sriov().vfOffset() + (long) f.sriov().vfStride() * (f.sriov().totalVfs() - 1);
+                    // bus numbers are 8-bit: a reservation past bus ff takes every bus up to ff
+                    max = (int) Math.max(max, Math.min(0xff, bus + (last >> 8)));
                 }
             }
             List<HardwareFunction> bridges = new ArrayList<>();

@@ -177,6 +177,20 @@ public final class Machine {
         return steps;
     }
 
+    /**
+     * Machines are equal when their snapshots are: the same state, whichever objects hold it.
+     * (Axon's fixture compares the aggregate it ran against one sourced from the stored events.)
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Machine m && snapshot().equals(m.snapshot());
+    }
+
+    @Override
+    public int hashCode() {
+        return snapshot().hashCode();
+    }
+
     // ------------------------------------------------------------------ snapshot
 
     @JsonValue
