@@ -1,6 +1,9 @@
 package dev.pcitimeline.scenarios.runner;
 
 import dev.pcitimeline.domain.event.SegmentEvent;
+import dev.pcitimeline.domain.hardware.FunctionSpec;
+import dev.pcitimeline.domain.hardware.Hardware;
+import dev.pcitimeline.domain.hardware.HardwareFunction;
 import dev.pcitimeline.domain.machine.Machine;
 import dev.pcitimeline.domain.machine.StepRule;
 import dev.pcitimeline.domain.step.Step;
@@ -9,6 +12,7 @@ import dev.pcitimeline.scenarios.format.Scenario;
 import dev.pcitimeline.scenarios.format.ScenarioException;
 import dev.pcitimeline.scenarios.format.ScenarioStep;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -46,7 +50,7 @@ public final class ScenarioValidator {
                 Optional<String> violation = rule.check(machine, step.step());
                 if (violation.isPresent()) {
                     throw new ScenarioException(scenario.source(), step.line(),
-                            "steps[" + position + "]." + step.step().keyword() + "." + field(rule, step.step()),
+                            "steps[" + position + "]." + step.step().keyword() + "." + field(rule, step.step(), machine),
                             violation.get());
                 }
             }
@@ -57,7 +61,8 @@ public final class ScenarioValidator {
         }
     }
 
-    private static String field(StepRule rule, Step step) {
+    /** The step field {@code rule} is about, e.g. {@code pf} for an unknown PF id: also names the field of a refused REST step. */
+    public static String field(StepRule rule, Step step) {
         if (rule == StepRule.NAMED_DEVICE_EXISTS) {
             if (step instanceof Step.WriteBridgeBuses) {
                 return "bridge";
@@ -69,5 +74,53 @@ public final class ScenarioValidator {
             return "pf";
         }
         return FIELD.getOrDefault(rule, "");
+    }
+
+    /**
+     * The field {@code rule} is about on this machine, as precise as the hardware tells: for a refused
+     * {@code plug}, {@code parent} (not a bridge), {@code function.devfn} (the slot is taken) or the
+     * {@code id} of the first function of the plugged subtree whose id is in use, e.g.
+     * {@code function.children[0].id}; otherwise {@link #field(StepRule, Step)}.
+     */
+    public static String field(StepRule rule, Step step, Machine machine) {
+        if (rule == StepRule.PLUG_SLOT_FREE && step instanceof Step.Plug plug) {
+            Hardware hw = machine.hardware();
+            FunctionSpec spec = plug.function();
+            List<HardwareFunction> siblings;
+            if (Hardware.ROOT.equals(plug.parent())) {
+                siblings = hw.topLevel(spec.rootBusOrDefault());
+            } else {
+                HardwareFunction parent = hw.function(plug.parent());
+                if (parent == null || !parent.isBridge()) {
+                    return "parent";
+                }
+                if (spec.rootBus() != null) {
+                    return "function.bus";
+                }
+                siblings = parent.children();
+            }
+            if (siblings.stream().anyMatch(s -> s.devfn() == spec.devfn().value())) {
+                return "function.devfn";
+            }
+            String used = idInUse(hw, spec, "function");
+            if (used != null) {
+                return used;
+            }
+        }
+        return field(rule, step);
+    }
+
+    /** The path of the id of the first function of {@code spec}'s subtree (pre-order) whose id the hardware has. */
+    private static String idInUse(Hardware hw, FunctionSpec spec, String path) {
+        if (hw.contains(spec.id())) {
+            return path + ".id";
+        }
+        for (int i = 0; i < spec.children().size(); i++) {
+            String used = idInUse(hw, spec.children().get(i), path + ".children[" + i + "]");
+            if (used != null) {
+                return used;
+            }
+        }
+        return null;
     }
 }
