@@ -1,6 +1,8 @@
 package dev.pcitimeline.projections.config;
 
 import dev.pcitimeline.domain.aggregate.PciSegment;
+import dev.pcitimeline.projections.audit.AuditQueries;
+import dev.pcitimeline.projections.diff.DiffQueries;
 import dev.pcitimeline.projections.query.StateQueries;
 import dev.pcitimeline.projections.store.EventStoreConfiguration;
 import dev.pcitimeline.projections.views.EventHistory;
@@ -30,7 +32,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  *   <li>{@link PciSegment} as an event-sourced aggregate with a snapshot every
  *       {@value #SNAPSHOT_EVERY} events and a weak-reference aggregate cache;</li>
  *   <li>the "views" tracking processor (one thread, batches of 100, a segment's events in order),
- *       its {@link ViewProjection} and the {@link StateQueries} over its tables.</li>
+ *       its {@link ViewProjection} and the {@link StateQueries} over its tables;</li>
+ *   <li>the {@link AuditQueries} and {@link DiffQueries} built on them.</li>
  * </ul>
  * Beans defined by the application (e.g. found by a component scan) win over these.
  */
@@ -91,5 +94,17 @@ public class ProjectionsAutoConfiguration {
     @ConditionalOnMissingBean
     public StateQueries stateQueries(JdbcTemplate jdbc, EventHistory history) {
         return new StateQueries(jdbc, history);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public AuditQueries auditQueries(StateQueries queries, EventHistory history) {
+        return new AuditQueries(queries, history);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public DiffQueries diffQueries(StateQueries queries) {
+        return new DiffQueries(queries);
     }
 }

@@ -143,6 +143,11 @@ public final class TimelineCursor {
         return machine.events();
     }
 
+    /** A copy of the fresh boot the findings compare against: XEN-MODEL.md §5's expected state now. */
+    public Xen expectedXen() {
+        return expected().copy();
+    }
+
     public MachineView view() {
         return view;
     }

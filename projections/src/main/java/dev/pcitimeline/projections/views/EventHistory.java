@@ -3,6 +3,7 @@ package dev.pcitimeline.projections.views;
 import dev.pcitimeline.domain.event.SegmentEvent;
 import dev.pcitimeline.domain.event.SegmentEvent.SystemCreated;
 import dev.pcitimeline.domain.value.Policy;
+import dev.pcitimeline.domain.xen.XenTrace;
 import dev.pcitimeline.projections.timeline.Advance;
 import dev.pcitimeline.projections.timeline.TimelineCursor;
 import org.axonframework.eventhandling.DomainEventMessage;
@@ -30,6 +31,14 @@ public class EventHistory {
      * @throws UnknownHistoryException when the store has no SystemCreated for the system or fewer events
      */
     public TimelineCursor fold(String systemId, Policy policy, long upTo, Consumer<Advance> each) {
+        return fold(systemId, policy, upTo, XenTrace.NONE, each);
+    }
+
+    /**
+     * The same fold with {@code trace} seeing what Xen does inside every event; {@code each} is called right after
+     * each event, so a trace can attribute what it saw to {@link Advance#event()} (the audit does).
+     */
+    public TimelineCursor fold(String systemId, Policy policy, long upTo, XenTrace trace, Consumer<Advance> each) {
         if (upTo < 1) {
             throw new IllegalArgumentException("event " + upTo + " is out of range: events are numbered from 1");
         }
@@ -52,7 +61,7 @@ public class EventHistory {
                         + " in the store, found " + n);
             }
             try {
-                each.accept(cursor.advance((SegmentEvent) message.getPayload()));
+                each.accept(cursor.advance((SegmentEvent) message.getPayload(), trace));
             } catch (RuntimeException e) {
                 throw new FoldFailedException(systemId, n, e);
             }
