@@ -106,7 +106,7 @@ public class SystemService {
             Machine machine = machineNow(system);
             for (StepRule rule : StepRule.ALL) {
                 if (rule.check(machine, step).isPresent()) {
-                    String field = ScenarioValidator.field(rule, step);
+                    String field = ScenarioValidator.field(rule, step, machine);
                     return field.isEmpty() ? step.keyword() : step.keyword() + "." + field;
                 }
             }
