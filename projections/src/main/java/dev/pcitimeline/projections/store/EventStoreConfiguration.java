@@ -1,12 +1,17 @@
 package dev.pcitimeline.projections.store;
 
+import org.axonframework.common.jdbc.ConnectionProvider;
 import org.axonframework.common.jdbc.PersistenceExceptionResolver;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
+import org.axonframework.eventhandling.tokenstore.jdbc.TokenSchema;
 import org.axonframework.serialization.ChainingConverter;
 import org.axonframework.serialization.RevisionResolver;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
+import org.axonframework.springboot.TokenStoreProperties;
 import org.axonframework.springboot.autoconfig.AxonAutoConfiguration;
 import org.axonframework.springboot.autoconfig.JdbcAutoConfiguration;
 import org.axonframework.springboot.autoconfig.ObjectMapperAutoConfiguration;
@@ -24,13 +29,15 @@ import javax.sql.DataSource;
 /**
  * The event store and token store wiring: Axon's own JDBC autoconfiguration ({@link JdbcAutoConfiguration}) on
  * Boot's {@code DataSource}, with Spring-managed transactions, over the tables of
- * {@code db/migration/V1__axon_event_store.sql}; we only replace what has to differ:
+ * {@code db/migration/<h2|postgresql>/V1__axon_event_store.sql}; we only replace what has to differ:
  *
  * <ul>
  *   <li>the serializers: one {@link JacksonSerializer} for events, messages, snapshots and tokens (never XStream);</li>
  *   <li>the {@link PersistenceExceptionResolver}: {@link DuplicateKeyResolver}, so a duplicate sequence number is a
  *       {@code ConcurrencyException} on H2 2.x too;</li>
- *   <li>event processors: tracking by default, with a larger batch.</li>
+ *   <li>event processors: tracking by default, with a larger batch;</li>
+ *   <li>the token store: Axon's {@link JdbcTokenStore}, with {@code pcitimeline.node-id} as the owner it writes into
+ *       the claims it holds.</li>
  * </ul>
  *
  * <p>An autoconfiguration (listed in {@code META-INF/spring/...AutoConfiguration.imports}) so that anything with
@@ -44,6 +51,9 @@ import javax.sql.DataSource;
         XStreamAutoConfiguration.class
 })
 public class EventStoreConfiguration implements BeanClassLoaderAware {
+
+    /** The owner this node writes into the token claims it holds; blank: Axon's default {@code pid@host}. */
+    public static final String NODE_ID_PROPERTY = "pcitimeline.node-id";
 
     private ClassLoader beanClassLoader = EventStoreConfiguration.class.getClassLoader();
 
@@ -98,6 +108,29 @@ public class EventStoreConfiguration implements BeanClassLoaderAware {
                 .registerTrackingEventProcessorConfiguration(config -> TrackingEventProcessorConfiguration
                         .forSingleThreadedProcessing()
                         .andBatchSize(batchSize)));
+    }
+
+    /**
+     * Axon's JDBC token store as its autoconfiguration builds it (claim timeout from
+     * {@code axon.eventhandling.tokenstore.claim-timeout}, default 10s), plus the node id. Nodes sharing a
+     * PostgreSQL database tell their claims apart by it: a node may take over any claim with its own id at once. Axon's
+     * default, the JVM's {@code pid@host}, is unique per process on real machines but not between two contexts in one
+     * JVM, nor between containers that have the same host name and both run as pid 1: set {@code pcitimeline.node-id}
+     * there.
+     */
+    @Bean
+    public TokenStore tokenStore(ConnectionProvider connectionProvider, Serializer serializer,
+                                 TokenStoreProperties properties,
+                                 @Value("${" + NODE_ID_PROPERTY + ":}") String nodeId) {
+        JdbcTokenStore.Builder builder = JdbcTokenStore.builder()
+                .connectionProvider(connectionProvider)
+                .schema(new TokenSchema())
+                .serializer(serializer)
+                .claimTimeout(properties.getClaimTimeout());
+        if (!nodeId.isBlank()) {
+            builder.nodeId(nodeId.trim());
+        }
+        return builder.build();
     }
 
     @Bean

@@ -1,0 +1,69 @@
+package dev.pcitimeline.projections.store;
+
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationInfo;
+import org.junit.jupiter.api.Test;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The per-vendor migration folders: the same versions for H2 and PostgreSQL, and H2's scripts exactly as the file
+ * stores already made by earlier builds recorded them (Flyway refuses to open a store whose applied scripts changed).
+ */
+class MigrationsTest {
+
+    private final PathMatchingResourcePatternResolver resolver = new PathMatchingResourcePatternResolver();
+
+    @Test
+    void everyVersionExistsForBothDatabases() throws IOException {
+        // A new migration added for one database only would leave the other's schema behind without an error.
+        assertThat(scripts("postgresql")).isNotEmpty().isEqualTo(scripts("h2"));
+    }
+
+    @Test
+    void noScriptOutsideTheVendorFolders() throws IOException {
+        // Flyway reads only db/migration/{vendor}: a script directly in db/migration would silently never run. The
+        // sources, not target/classes, which may still hold the scripts from before they moved into h2/.
+        try (Stream<Path> files = Files.list(Path.of("src/main/resources/db/migration"))) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("h2", "postgresql");
+        }
+    }
+
+    @Test
+    void theH2ScriptsKeepTheChecksumsExistingStoresRecorded() {
+        Flyway flyway = Flyway.configure()
+                .dataSource("jdbc:h2:mem:migrations-" + UUID.randomUUID(), "sa", "")
+                .locations("classpath:db/migration/h2")
+                .load();
+
+        Map<String, Integer> checksums = new LinkedHashMap<>();
+        for (MigrationInfo info : flyway.info().all()) {
+            checksums.put(info.getScript(), info.getChecksum());
+        }
+
+        // Recorded in flyway_schema_history by the stores of the builds before the folders were split.
+        assertThat(checksums).containsExactly(
+                Map.entry("V1__axon_event_store.sql", -554413732),
+                Map.entry("V2__views.sql", 356838206));
+    }
+
+    private TreeSet<String> scripts(String vendor) throws IOException {
+        TreeSet<String> names = new TreeSet<>();
+        Arrays.stream(resolver.getResources("classpath*:db/migration/" + vendor + "/*.sql"))
+                .map(Resource::getFilename)
+                .forEach(names::add);
+        return names;
+    }
+}
