@@ -1,0 +1,113 @@
+package dev.pcitimeline.projections.store;
+
+import dev.pcitimeline.domain.value.Bdf;
+import dev.pcitimeline.domain.value.Policy;
+import dev.pcitimeline.projections.Seed;
+import dev.pcitimeline.projections.query.EntryVersion;
+import dev.pcitimeline.projections.query.StateDocument;
+import dev.pcitimeline.projections.query.SystemSummary;
+import dev.pcitimeline.projections.query.TimelineEntry;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.ApplicationContext;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The "views" projection and its queries on PostgreSQL: every statement of the writer and of StateQueries runs
+ * there (booleans, NULLs of every column type, timestamptz, TEXT), and the state read from the tables is the
+ * in-memory fold's at every event, under the system's policy and a what-if one.
+ */
+@SpringBootTest(classes = {StoreTestApplication.class, PostgresTestDatabase.FreshSchema.class}, properties = {
+        PostgresTestDatabase.DB_FROM_SYSTEM_PROPERTY,
+        "spring.datasource.hikari.schema=it_views",
+        "spring.flyway.default-schema=it_views"})
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PostgresViewsIT {
+    private static final String SEED = "pg-seed";
+    private static final String FIXED = "pg-fixed";
+    private static final Duration PROJECTION_TIMEOUT = Duration.ofSeconds(60);
+
+    @Autowired
+    ApplicationContext context;
+    ViewsNode node;
+
+    @BeforeAll
+    void seed() {
+        node = new ViewsNode(context);
+        long seedEvents = node.seed(SEED, Policy.XEN_4_4, Seed.XEN_BOOT, Seed.DOM0_BOOT_ASSIGN_BUSSES,
+                Seed.REMOVE_OLD_TUNDRA);
+        long fixedEvents = node.seed(FIXED, Policy.FIX_REMEMBER_RANGE, Seed.XEN_BOOT, Seed.DOM0_BOOT_ASSIGN_BUSSES,
+                Seed.REMOVE_OLD_TUNDRA);
+        assertThat(seedEvents).isEqualTo(32);
+        node.awaitProjected(SEED, seedEvents, PROJECTION_TIMEOUT);
+        node.awaitProjected(FIXED, fixedEvents, PROJECTION_TIMEOUT);
+    }
+
+    @Test
+    void theTablesGiveWhatTheFoldGivesAtEveryEvent() {
+        node.assertTablesEqualTheFold(SEED, null);
+        node.assertTablesEqualTheFold(FIXED, null);
+        // what-if: folded in memory from the events PostgreSQL returns
+        node.assertTablesEqualTheFold(SEED, Policy.FIX_REMEMBER_RANGE);
+    }
+
+    @Test
+    void theSeedHangsXen44AndNotTheFix() {
+        StateDocument hung = node.queries.state(SEED, null, null, null);
+        assertThat(hung.event()).isEqualTo(32);
+        assertThat(hung.hung()).isTrue();
+        assertThat(hung.bus2bridge()).isEmpty();
+        assertThat(node.queries.state(FIXED, null, null, null).hung()).isFalse();
+        StateDocument afterBoot = node.queries.state(SEED, null, 0, null);
+        assertThat(afterBoot.event()).isEqualTo(9);
+        assertThat(afterBoot.bus2bridge()).extracting(StateDocument.Bus2BridgeMapping::bus).containsExactly(6, 7);
+        assertThat(node.queries.eventAfterStep(SEED, 1)).isEqualTo(30);
+    }
+
+    @Test
+    void historiesTimelineAndSystems() {
+        assertThat(node.queries.bus2bridgeHistory(SEED, 6)).containsExactly(
+                new EntryVersion.Bus2Bridge(6, true, "0000:05:00.0", 6, 19L),
+                new EntryVersion.Bus2Bridge(6, true, "0000:02:00.0", 19, 32L));
+        assertThat(node.queries.pdevHistory(SEED, Bdf.parse("0000:05:00.0"))).containsExactly(
+                new EntryVersion.Pdev("0000:05:00.0", "PCIe2PCI_BRIDGE", null, null, "tundra", 6, 9L),
+                new EntryVersion.Pdev("0000:05:00.0", "PCIe2PCI_BRIDGE", 0, null, "tundra", 9, null));
+
+        List<TimelineEntry> timeline = node.queries.timeline(SEED, null, null);
+        assertThat(timeline).extracting(TimelineEntry::event)
+                .containsExactlyElementsOf(LongStream.rangeClosed(1, 32).boxed().toList());
+        assertThat(timeline.get(31).outcome()).isEqualTo("HUNG");
+        assertThat(timeline.get(31).payload()).contains("\"bdf\":\"0000:05:00.0\"");
+        assertThat(timeline).allSatisfy(e -> assertThat(Instant.parse(e.time())).isBefore(Instant.now().plusSeconds(1)));
+        assertThat(node.queries.timeline(SEED, 10L, 12L)).extracting(TimelineEntry::event).containsExactly(10L, 11L, 12L);
+
+        assertThat(node.queries.systems()).extracting(SystemSummary::system).containsExactly(SEED, FIXED);
+        SystemSummary summary = node.queries.system(SEED).orElseThrow();
+        assertThat(summary.description()).isEqualTo("the seed topology");
+        assertThat(summary.steps()).isEqualTo(3);
+        assertThat(summary.failedEvent()).isNull();
+    }
+
+    @Test
+    void theTestHelpersQueriesRunHereToo() {
+        // The SQL of projections' test helpers (it/Driver): string concatenation with an integer, GROUP BY/HAVING.
+        for (String[] t : new String[][]{{"view_pdevs", "bdf"}, {"view_bus2bridge", "bus"}, {"view_findings",
+                "finding_key"}}) {
+            assertThat(node.jdbc.queryForList("SELECT system_id || ' ' || " + t[1] + " FROM " + t[0]
+                    + " WHERE valid_to IS NULL GROUP BY system_id, " + t[1] + " HAVING COUNT(*) > 1", String.class))
+                    .isEmpty();
+        }
+        assertThat(node.jdbc.queryForList("SELECT * FROM view_steps ORDER BY 1, 2")).hasSize(6);
+        assertThat(node.jdbc.queryForObject("SELECT COUNT(*) FROM view_event_log WHERE system_id = ?", Long.class,
+                SEED)).isEqualTo(32L);
+    }
+}
