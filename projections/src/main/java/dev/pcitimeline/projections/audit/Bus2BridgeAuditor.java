@@ -180,16 +180,17 @@ final class Bus2BridgeAuditor implements AuditFold.Listener {
         if (s != null && u != null) {
             BridgeBuses firmware = fold.firmware(pdev.allocatedFor());
             AuditFold.BridgeWrite later = fold.lastWriteAfter(pdev.allocatedFor(), advance.event());
+            boolean boot = e instanceof PdevAllocatedAtBoot;
             if (firmware != null && firmware.secondary() == s.value() && firmware.subordinate() == u.value()) {
-                b.append(later != null ? " while its registers still held the firmware values "
+                b.append(later != null && !boot ? " while its registers still held the firmware values "
                         : " with its firmware registers ").append(firmware);
             } else {
                 b.append(" with secondary ").append(hex(s.value())).append(", subordinate ").append(hex(u.value()))
                         .append(" in its registers");
             }
             if (later != null) {
-                b.append(" (").append(later.writer()).append(" wrote ").append(later.after())
-                        .append(" into them by event ").append(later.event()).append(")");
+                b.append(" (").append(later.writer()).append(" later renumbered it: ").append(later.after())
+                        .append(" since event ").append(later.event()).append(")");
             }
             b.append("; alloc_pdev classified it ").append(pdev.type()).append(", read secondary ").append(hex(s.value()))
                     .append(" and subordinate ").append(hex(u.value())).append(" and filled ")

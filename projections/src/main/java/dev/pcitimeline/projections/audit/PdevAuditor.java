@@ -162,10 +162,16 @@ final class PdevAuditor implements AuditFold.Listener {
         if (rid == bdf.rid() && bdf.equals(subject)) {
             relation = "its own requester ID";
         } else if (bdf.equals(subject)) {
-            relation = relation(advance, mapped, bdf, entry) + " " + entry.shortText();
+            String role = role(advance, mapped, bdf, entry);
+            relation = UPSTREAM.equals(role) ? "the requester ID of its upstream bridge (find_upstream_bridge)"
+                    : ALIAS.equals(role) ? "the secbus:00.0 alias requests from behind its PCIe-to-PCI bridge carry"
+                    : "a requester ID Xen " + (mapped ? "maps" : "unmaps") + " along with it";
+        } else if (subject != null) {
+            String role = role(advance, mapped, subject, entry);
+            relation = "its requester ID, " + (role == null ? "while Xen " + (mapped ? "mapped " : "unmapped ")
+                    + subject.shortText() : "as the " + role + " of " + subject.shortText());
         } else {
-            relation = "its requester ID, as " + relation(advance, mapped, subject, bdf) + " of "
-                    + (subject == null ? "another pdev" : subject.shortText());
+            relation = "its requester ID";
         }
         String text = (mapped ? "context entry " + entry.shortText() + " created for " + domain
                 : "context entry " + entry.shortText() + " (" + domain + ") removed") + ": " + relation;
@@ -173,11 +179,11 @@ final class PdevAuditor implements AuditFold.Listener {
                 List.of(), text);
     }
 
-    /** What {@code entry} is to {@code of}: its upstream bridge, the PCIe-to-PCI alias, or another requester ID. */
-    private static String relation(Advance advance, boolean mapped, Bdf of, Bdf entry) {
-        if (of == null) {
-            return "a requester ID";
-        }
+    private static final String UPSTREAM = "upstream bridge";
+    private static final String ALIAS = "secbus:00.0 alias";
+
+    /** What {@code entry} is to the pdev at {@code of}: its upstream bridge, the PCIe-to-PCI alias, or null. */
+    private static String role(Advance advance, boolean mapped, Bdf of, Bdf entry) {
         // A mapping happens after the event's bus2bridge changes, an unmap before them.
         UpstreamRow up = upstream(mapped ? advance.view().upstream() : advance.viewBefore().upstream(), of);
         if (up == null) {
@@ -185,13 +191,13 @@ final class PdevAuditor implements AuditFold.Listener {
         }
         if (up != null && up.result() == 1) {
             if (up.bridge().equals(entry)) {
-                return "the upstream bridge find_upstream_bridge gives";
+                return UPSTREAM;
             }
             if (up.secbus() != null && entry.rid() == up.secbus() * 256) {
-                return "the secbus:00.0 alias of the PCIe-to-PCI bridge above it";
+                return ALIAS;
             }
         }
-        return "a requester ID it needs";
+        return null;
     }
 
     private Happening add(Advance a, String what, String type, String answeredBy, Integer domain, Integer previous,

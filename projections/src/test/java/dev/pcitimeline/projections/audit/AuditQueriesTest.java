@@ -94,7 +94,8 @@ class AuditQueriesTest {
         assertThat(boot.after()).isEqualTo(mapped("0000:05:00.0"));
         assertThat(boot.reads()).containsExactly(read("0000:05:00.0", "class", 0x0604, "tundra"),
                 read("0000:05:00.0", "secondary", 6, "tundra"), read("0000:05:00.0", "subordinate", 7, "tundra"));
-        assertThat(boot.explanation()).contains("boot scan found 05:00.0 (tundra)", "filled entries 06..07 with 05:00.0")
+        assertThat(boot.explanation()).contains("boot scan found 05:00.0 (tundra) with its firmware registers 05/06/07",
+                        "filled entries 06..07 with 05:00.0")
                 .doesNotContain("itself");
 
         Write report = a.writes().get(1);
@@ -107,7 +108,7 @@ class AuditQueriesTest {
         assertThat(report.reads()).containsExactly(read("0000:06:00.0", "class", 0x0604, "tundra"),
                 read("0000:06:00.0", "secondary", 6, "tundra"), read("0000:06:00.0", "subordinate", 7, "tundra"));
         assertThat(report.explanation()).contains("dom0 reported 06:00.0 (tundra) at discovery during step 1 dom0-boot",
-                "still held the firmware values 05/06/07", "wrote 06/07/08 into them by event 50",
+                "still held the firmware values 05/06/07", "(dom0 later renumbered it: 06/07/08 since event 50)",
                 "PCIe2PCI_BRIDGE", "filled entries 06..07 with 06:00.0", "points at a bridge on bus 06 itself");
 
         assertThat(a.summary().get(0)).isEqualTo("bus2bridge[06] after event 68 under xen-4.4: 06:00.0; a fresh boot"
@@ -207,7 +208,7 @@ class AuditQueriesTest {
                 + w.after().text()).containsExactly("6 alloc_pdev fill unmapped -> 05:00.0",
                 "19 alloc_pdev fill 05:00.0 -> 02:00.0", "32 hung loop 02:00.0 -> unmapped");
         assertThat(a.writes().get(1).explanation()).contains("dom0 reported 02:00.0 (tundra) at discovery",
-                "still held the firmware values 05/06/07", "wrote 02/03/04 into them by event 29",
+                "still held the firmware values 05/06/07", "(dom0 later renumbered it: 02/03/04 since event 29)",
                 "filled entries 06..07 with 02:00.0").doesNotContain("itself");
         Write hang = a.writes().get(2);
         assertThat(hang.operation()).isEqualTo("PHYSDEVOP_pci_device_remove 0000:05:00.0");
@@ -311,10 +312,10 @@ class AuditQueriesTest {
         assertThat(a.history().get(0).type()).isEqualTo("PCI");
         assertThat(a.history().get(0).reads()).containsExactly(read("0000:07:00.0", "class", 0, "nic-old"));
         assertThat(a.history().get(2).explanation()).isEqualTo("context entry 07:00.0 created for d0: its own requester ID");
-        assertThat(a.history().get(3).explanation()).isEqualTo("context entry 05:00.0 created for d0: the upstream"
-                + " bridge find_upstream_bridge gives 05:00.0");
+        assertThat(a.history().get(3).explanation()).isEqualTo("context entry 05:00.0 created for d0: the requester"
+                + " ID of its upstream bridge (find_upstream_bridge)");
         assertThat(a.history().get(4).explanation()).isEqualTo("context entry 06:00.0 created for d0: the secbus:00.0"
-                + " alias of the PCIe-to-PCI bridge above it 06:00.0");
+                + " alias requests from behind its PCIe-to-PCI bridge carry");
         assertThat(a.current()).isEqualTo(new Current("PCI", 0, null, "nic-old", 8L));
         assertThat(a.stale()).isTrue();
         assertThat(a.staleBecause()).isEqualTo("allocated for nic-old at event 8 (step 0 xen-boot); since event 24"
@@ -331,7 +332,7 @@ class AuditQueriesTest {
         assertThat(a.history()).extracting(h -> h.event() + " " + h.what()).containsExactly("6 allocated", "9 owner",
                 "9 context-mapped", "16 answer");
         assertThat(a.history().get(2).explanation()).isEqualTo("context entry 05:00.0 created for d0: its requester ID,"
-                + " as the upstream bridge find_upstream_bridge gives of 07:00.0");
+                + " as the upstream bridge of 07:00.0");
         // the hung free_pdev never got to drop it
         assertThat(a.current()).isNotNull();
         assertThat(a.findings()).extracting(FindingEntry::kind).containsExactly("PDEV_STALE");
