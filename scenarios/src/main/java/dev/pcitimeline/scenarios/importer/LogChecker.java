@@ -188,7 +188,7 @@ public final class LogChecker {
                             : candidates.get(candidates.size() - 1), problem));
                 }
             } else if (e instanceof DmaFault f) {
-                faults.add(fault(f, reasonAfter(entries, f), before, states.get(before)));
+                faults.add(explainFault(f, reasonAfter(entries, f), before, states.get(before)));
             }
         }
         if (contextLines > 0) {
@@ -257,16 +257,19 @@ public final class LogChecker {
         return null;
     }
 
-    private static FaultCheck fault(DmaFault f, Integer reason, int afterStep, Xen xen) {
+    /** How the model's context entries after step {@code afterStep} account for one fault; {@code reason} may be null. */
+    static FaultCheck explainFault(DmaFault f, Integer reason, int afterStep, Xen xen) {
         Bdf bdf = f.bdf();
         DomainId entry = xen.contexts().get(bdf.rid());
         Pdev own = xen.pdev(bdf.bus(), bdf.devfn());
         List<Pdev> aliases = aliasing(xen, bdf);
+        // The device at the requester ID decides whose entry it should be; without one, the devices that alias it.
         Set<DomainId> owners = new LinkedHashSet<>();
         if (own != null && own.owner() != null) {
             owners.add(own.owner());
+        } else {
+            aliases.stream().map(Pdev::owner).filter(Objects::nonNull).forEach(owners::add);
         }
-        aliases.stream().map(Pdev::owner).filter(Objects::nonNull).forEach(owners::add);
         String whose = own != null ? bdf + " is a pdev (" + own.type() + ", " + (own.owner() == null ? "no owner"
                 : "owned by " + own.owner()) + ")" : "Xen has no pdev at " + bdf;
         if (!aliases.isEmpty()) {

@@ -370,7 +370,7 @@ public final class LspciImporter {
                     continue;
                 }
                 LspciVerbose.Function f = info.get(b);
-                boolean named = n.name() != null && VF_NAME.matcher(n.name()).matches();
+                boolean named = nameOf(n) != null && VF_NAME.matcher(nameOf(n)).matches();
                 if (named || (f != null && f.virtualRegions())) {
                     warnings.add(b.shortText() + " is a virtual function, but no PF's SR-IOV data (lspci -vv of the PF, "
                             + "given with --detail) covers it: modelled as a plain pcie-endpoint at its BDF");
@@ -446,7 +446,7 @@ public final class LspciImporter {
 
         /** A kind from the tree's shape and the dump's name alone: always a guess. */
         private Decision infer(Node n, DeviceKind parentKind) {
-            String name = n.name() == null ? "" : n.name();
+            String name = nameOf(n) == null ? "" : nameOf(n);
             if (n.bridge()) {
                 if (PCIE_TO_PCI_NAME.matcher(name).matches()) {
                     return new Decision(DeviceKind.PCIE_TO_PCI_BRIDGE, "named like a PCIe-to-PCI bridge");
@@ -472,13 +472,14 @@ public final class LspciImporter {
                     default:
                         if (hasEndpointBelow(n)) {
                             return new Decision(DeviceKind.PCIE_TO_PCI_BRIDGE, "below a PCIe port with endpoints on its "
-                                    + "own secondary bus, as behind no switch: a PCIe-to-PCI bridge");
+                                    + "secondary bus (a switch's upstream port has only bridges there): a PCIe-to-PCI bridge");
                         }
                         return new Decision(DeviceKind.UPSTREAM_PORT, "below a PCIe port with "
                                 + (n.below().isEmpty() ? "nothing" : "only bridges") + " below it: a switch's upstream port");
                 }
             }
-            if (vfs.containsKey(bdf(n)) || VF_NAME.matcher(name).matches()) {
+            if (vfs.containsKey(bdf(n)) || VF_NAME.matcher(name).matches() || (info.get(bdf(n)) != null
+                    && info.get(bdf(n)).virtualRegions())) {
                 return new Decision(DeviceKind.PCIE_ENDPOINT, "a virtual function (always PCIe)");
             }
             if (parentKind == null) {
@@ -491,6 +492,15 @@ public final class LspciImporter {
                 return new Decision(DeviceKind.PCI_ENDPOINT, "on a conventional PCI bus");
             }
             return new Decision(DeviceKind.PCIE_ENDPOINT, "below a PCIe port");
+        }
+
+        /** The dump's name for a function: the tree's (-tv), else the listing's. */
+        private String nameOf(Node n) {
+            if (n.name() != null) {
+                return n.name();
+            }
+            LspciVerbose.Function f = info.get(bdf(n));
+            return f == null ? null : f.name();
         }
 
         private boolean hasEndpointBelow(Node bridge) {
@@ -512,8 +522,8 @@ public final class LspciImporter {
             Decision d = decisions.get(b);
             LspciVerbose.Function f = info.get(b);
             String id = id(d.kind(), b);
-            if (n.name() != null) {
-                names.put(id, n.name());
+            if (nameOf(n) != null) {
+                names.put(id, nameOf(n));
             }
             if (d.guess() != null) {
                 kindComments.put(id, "guess: " + d.guess());
