@@ -1,0 +1,202 @@
+// Pure functions over API.md's state object: the state of each bus2bridge cell, step boundaries,
+// and the hardware tree as `lspci -tv` draws it. No DOM here.
+
+import { parseBdf, hex2, shortBdf } from './util.js';
+
+/** Cell states, most telling first: a cell shows the first that holds. */
+export const CELL_STATES = [
+  { id: 'self', finding: 'BUS2BRIDGE_SELF', label: 'SELF', text: 'points at a bridge on its own bus' },
+  { id: 'loop', finding: 'BUS2BRIDGE_LOOP', label: 'LOOP', text: 'part of a loop: find_upstream_bridge gives -1' },
+  { id: 'dangling', finding: 'BUS2BRIDGE_DANGLING', label: 'DANGLING', text: 'points at a BDF where Xen has no pdev' },
+  { id: 'stale', finding: 'BUS2BRIDGE_STALE', label: 'STALE', text: 'differs from what a fresh boot gives' },
+  { id: 'fine', finding: null, label: 'fine', text: 'mapped, as a fresh boot would map it' },
+  { id: 'unmapped', finding: null, label: 'unmapped', text: 'not mapped' },
+];
+
+/**
+ * The 256 cells of bus2bridge at one state: {bus, bridge (BDF or null), state, findings: [kinds]}.
+ */
+export function cells(state) {
+  const byBus = new Map();
+  for (const m of state.bus2bridge) byBus.set(m.bus, m.bridge);
+  const findings = new Map();
+  for (const f of state.findings) {
+    if (f.bus === undefined || f.bus === null || !f.kind.startsWith('BUS2BRIDGE_')) continue;
+    if (!findings.has(f.bus)) findings.set(f.bus, []);
+    findings.get(f.bus).push(f.kind);
+  }
+  const out = [];
+  for (let bus = 0; bus < 256; bus++) {
+    const bridge = byBus.get(bus) || null;
+    const kinds = findings.get(bus) || [];
+    let st = bridge ? 'fine' : 'unmapped';
+    for (const s of CELL_STATES) {
+      if (s.finding && kinds.includes(s.finding)) { st = s.id; break; }
+    }
+    out.push({ bus, bridge, state: st, findings: kinds });
+  }
+  return out;
+}
+
+/** Buses whose mapping or state differs between two cell lists. */
+export function changedBuses(before, after) {
+  const out = new Set();
+  if (!before) return out;
+  for (let bus = 0; bus < 256; bus++) {
+    if (before[bus].bridge !== after[bus].bridge || before[bus].state !== after[bus].state) out.add(bus);
+  }
+  return out;
+}
+
+/**
+ * Points the step keys stop at: the last event of every step, from the state's steps list
+ * (plus event 1, the system's creation). Sorted, unique.
+ */
+export function stepBoundaries(steps, total) {
+  const set = new Set([1]);
+  for (const s of steps) if (s.events && s.events.length === 2) set.add(s.events[1]);
+  set.add(total);
+  return [...set].filter((n) => n >= 1 && n <= total).sort((a, b) => a - b);
+}
+
+/** Index of the step that event n belongs to (-1: before the first), from the timeline entries. */
+export function stepOfEvent(timeline, n) {
+  const e = timeline[n - 1];
+  return e ? e.step : -1;
+}
+
+// ---------------------------------------------------------------- the hardware tree
+
+/**
+ * Builds the tree config space routes now: root buses, and under each bridge the functions on its
+ * secondary bus (first claimant in bus/devfn order wins, as routing does on a decode conflict).
+ * Returns [{bus, devices: [node]}], node = {fn (hardware entry), bus, dev, func, children: [node] | null}.
+ */
+export function hardwareTree(hardware) {
+  const nodes = hardware.map((fn) => {
+    const p = parseBdf(fn.bdf) || { bus: 0, dev: 0, fn: 0 };
+    return { fn, bus: p.bus, dev: p.dev, func: p.fn, children: fn.buses ? [] : null, placed: false };
+  });
+  const bridges = nodes.filter((n) => n.children);
+  // A bus is reached through a bridge when some bridge on another bus spans it.
+  const spanned = (bus) => bridges.some((b) => b.bus !== bus && b.fn.buses[1] <= bus && bus <= b.fn.buses[2]);
+  const rootBuses = [...new Set(nodes.filter((n) => !spanned(n.bus)).map((n) => n.bus))].sort((a, b) => a - b);
+
+  const place = (parentBus, list, depth) => {
+    for (const n of nodes) {
+      if (n.placed || n.bus !== parentBus) continue;
+      n.placed = true;
+      list.push(n);
+    }
+    list.sort((a, b) => a.dev - b.dev || a.func - b.func);
+    if (depth > 256) return;
+    for (const n of list) {
+      if (!n.children) continue;
+      const sec = n.fn.buses[1];
+      if (sec !== n.bus) place(sec, n.children, depth + 1);
+    }
+  };
+  const roots = rootBuses.map((bus) => {
+    const devices = [];
+    place(bus, devices, 0);
+    return { bus, devices };
+  });
+  // Anything left (a routing the rules above do not explain): under its own bus, so nothing is hidden.
+  const left = nodes.filter((n) => !n.placed);
+  for (const bus of [...new Set(left.map((n) => n.bus))].sort((a, b) => a - b)) {
+    const devices = [];
+    place(bus, devices, 0);
+    if (devices.length) roots.push({ bus, devices, unrouted: true });
+  }
+  return roots;
+}
+
+/**
+ * Draws the tree as lspci -t does (ls-tree.c: show_tree_bridge/bus/dev and print_it), returning rows
+ * [{text, devices: [{node, col}]}]: the drawing of each line and the functions whose slot is on it.
+ */
+export function lspciRows(roots, segment) {
+  const rows = [];
+  const line = [];
+  let pending = [];
+  const seg = segment.toString(16).padStart(4, '0');
+
+  const write = (p, s) => {
+    for (let i = 0; i < s.length; i++) line[p + i] = s[i];
+    return p + s.length;
+  };
+  const printIt = (p) => {
+    rows.push({ text: line.slice(0, p).join(''), devices: pending });
+    pending = [];
+    for (let i = 0; i < p; i++) line[i] = (line[i] === '+' || line[i] === '|') ? '|' : ' ';
+    line.length = p;
+  };
+  const showDev = (node, p) => {
+    pending.push({ node, col: p });
+    p = write(p, `${hex2(node.dev)}.${node.func}`);
+    if (node.children) {
+      const [, sec, sub] = node.fn.buses;
+      p = write(p, sec === sub ? `-[${hex2(sec)}]-` : `-[${hex2(sec)}-${hex2(sub)}]-`);
+      p = write(p, '-');
+      showBus(node.children, p);
+      return;
+    }
+    printIt(p);
+  };
+  const showBus = (devices, p) => {
+    if (devices.length === 0) {
+      printIt(p);
+    } else if (devices.length === 1) {
+      p = write(p, '--');
+      showDev(devices[0], p);
+    } else {
+      devices.forEach((d, i) => {
+        write(p, i < devices.length - 1 ? '+-' : '\\-');
+        showDev(d, p + 2);
+      });
+    }
+  };
+
+  let p = write(0, '-');
+  if (roots.length === 1) {
+    p = write(p, `[${seg}:${hex2(roots[0].bus)}]-`);
+    showBus(roots[0].devices, p);
+  } else {
+    roots.forEach((r, i) => {
+      const k = write(p, `${i < roots.length - 1 ? '+' : '\\'}-[${seg}:${hex2(r.bus)}]-`);
+      showBus(r.devices, k);
+    });
+  }
+  return rows;
+}
+
+/** Xen's view of each address: pdev by BDF, and the PDEV_* findings by BDF. */
+export function pdevIndex(state) {
+  const pdevs = new Map(state.pdevs.map((p) => [p.bdf, p]));
+  const findings = new Map();
+  for (const f of state.findings) {
+    if (!f.bdf) continue;
+    if (!findings.has(f.bdf)) findings.set(f.bdf, []);
+    findings.get(f.bdf).push(f.kind);
+  }
+  return { pdevs, findings };
+}
+
+/** Short name of a Xen pdev type for badges. */
+export function typeShort(type) {
+  return ({
+    PCIe2PCI_BRIDGE: 'PCIe2PCI', LEGACY_PCI_BRIDGE: 'LEGACY', PCI2PCIe_BRIDGE: 'PCI2PCIe', PCIe_BRIDGE: 'PCIe bridge',
+    PCIe_ENDPOINT: 'PCIe endpoint', PCI_HOST_BRIDGE: 'host bridge', PCI_UNKNOWN: 'unknown', PCI: 'PCI',
+  })[type] || type;
+}
+
+export function domainText(d) {
+  return d === null || d === undefined ? 'no owner' : `d${d}`;
+}
+
+/** One-line description of a finding's subject. */
+export function findingSubject(f) {
+  if (f.bus !== undefined && f.bus !== null) return `bus ${hex2(f.bus)}`;
+  if (f.bdf) return shortBdf(f.bdf);
+  return 'Xen';
+}
