@@ -180,12 +180,14 @@ public final class LogChecker {
                 if (before + 1 < calls.size() && !(scenario.steps().get(before + 1).step() instanceof Step.XenBoot)) {
                     candidates.add(before + 1); // the add/remove printed after its own map/unmap
                 }
-                String problem = match(c, candidates, calls, used);
-                if (problem == null) {
+                Match m = match(c, candidates, calls, used);
+                if (m.step() != null) {
                     matched++;
-                } else {
-                    disagreements.add(new Disagreement(c.line(), candidates.isEmpty() ? before
-                            : candidates.get(candidates.size() - 1), problem));
+                }
+                if (m.problem() != null) {
+                    // an unmatched line is charged to the step printed after it (or the last one before)
+                    int step = m.step() != null ? m.step() : candidates.isEmpty() ? before : candidates.get(candidates.size() - 1);
+                    disagreements.add(new Disagreement(c.line(), step, m.problem()));
                 }
             } else if (e instanceof DmaFault f) {
                 faults.add(explainFault(f, reasonAfter(entries, f), before, states.get(before)));
@@ -208,11 +210,15 @@ public final class LogChecker {
         return new LogCheck(scenario.steps().size(), contextLines, matched, modelOps, disagreements, faults, notes);
     }
 
-    /** Pairs a log line with an unused model call of the candidate steps; null when it matched, else why not. */
-    private static String match(ContextLine c, List<Integer> candidates, List<List<Operation>> calls, boolean[][] used) {
+    /** A log line's pairing: the step whose call it matched (null: none) and what is wrong (null: nothing). */
+    private record Match(Integer step, String problem) {
+    }
+
+    /** Pairs a log line with an unused model call of the candidate steps. */
+    private static Match match(ContextLine c, List<Integer> candidates, List<List<Operation>> calls, boolean[][] used) {
         if (c.domainId() == null) {
-            return "the log " + c.op().text() + "s " + c.bdf() + " for d" + c.domain()
-                    + ", a domain the model does not have (dom_io: quarantine, Xen 4.12 and later)";
+            return new Match(null, "the log " + c.op().text() + "s " + c.bdf() + " for d" + c.domain()
+                    + ", a domain the model does not have (dom_io: quarantine, Xen 4.12 and later)");
         }
         for (int step : candidates) {
             List<Operation> ops = calls.get(step);
@@ -221,10 +227,10 @@ public final class LogChecker {
                 if (!used[step][k] && op.op() == c.op() && op.bdf().equals(c.bdf()) && op.domain().value() == c.domainId()) {
                     used[step][k] = true;
                     if (!op.label().equals(c.deviceType())) {
-                        return "the log treats " + c.bdf() + " as " + c.deviceType() + ", the model as " + op.label()
-                                + " (Xen type " + op.type() + "): the topology's kind differs from the real device";
+                        return new Match(step, "the log treats " + c.bdf() + " as " + c.deviceType() + ", the model as "
+                                + op.label() + " (Xen type " + op.type() + "): the topology's kind differs from the real device");
                     }
-                    return null;
+                    return new Match(step, null);
                 }
             }
         }
@@ -238,8 +244,9 @@ public final class LogChecker {
                 }
             }
         }
-        return "the log " + c.op().text() + "s " + c.bdf() + " for d" + c.domain() + " (" + c.deviceType()
-                + ") and the model does not (" + around + " calls " + (options.isEmpty() ? "nothing else" : String.join(", ", options)) + ")";
+        return new Match(null, "the log " + c.op().text() + "s " + c.bdf() + " for d" + c.domain() + " (" + c.deviceType()
+                + ") and the model does not (" + around + " calls " + (options.isEmpty() ? "nothing else"
+                : String.join(", ", options)) + ")");
     }
 
     /** The fault reason printed right after a fault (before the next fault), or null. */
