@@ -68,54 +68,57 @@ export function stepOfEvent(timeline, n) {
 // ---------------------------------------------------------------- the hardware tree
 
 /**
- * Builds the tree config space routes now: root buses, and under each bridge the functions on its
- * secondary bus (first claimant in bus/devfn order wins, as routing does on a decode conflict).
- * Returns [{bus, devices: [node]}], node = {fn (hardware entry), bus, dev, func, children: [node] | null}.
+ * Builds the tree as lspci's ls-tree.c does (grow_tree): a bridge per bridge function, each under the
+ * narrowest bridge whose [secondary, subordinate] spans its bus, and every function on a bus of the
+ * deepest bridge spanning its bus (first bridge in bus/devfn order on a decode conflict). One change:
+ * a bridge is placed by the bus it sits on, not by its primary-bus register, and only under a bridge on a
+ * lower bus, so the transient registers of a renumbering (0/0/0) cannot make a cycle.
+ * Returns the host bridge: {buses: [{bus, devices: [node]}]}, node = {fn, bus, dev, func, bridge|null},
+ * bridge = {sec, sub, buses: [...]}.
  */
 export function hardwareTree(hardware) {
   const nodes = hardware.map((fn) => {
     const p = parseBdf(fn.bdf) || { bus: 0, dev: 0, fn: 0 };
-    return { fn, bus: p.bus, dev: p.dev, func: p.fn, children: fn.buses ? [] : null, placed: false };
+    return { fn, bus: p.bus, dev: p.dev, func: p.fn, bridge: null };
   });
-  const bridges = nodes.filter((n) => n.children);
-  // A bus is reached through a bridge when some bridge on another bus spans it.
-  const spanned = (bus) => bridges.some((b) => b.bus !== bus && b.fn.buses[1] <= bus && bus <= b.fn.buses[2]);
-  const rootBuses = [...new Set(nodes.filter((n) => !spanned(n.bus)).map((n) => n.bus))].sort((a, b) => a - b);
-
-  const place = (parentBus, list, depth) => {
-    for (const n of nodes) {
-      if (n.placed || n.bus !== parentBus) continue;
-      n.placed = true;
-      list.push(n);
+  const host = { node: null, sec: 0, sub: 255, children: [], busMap: new Map() };
+  const findBridge = (from, n) => {
+    for (const c of from.children) {
+      if (c.sec <= n && n <= c.sub && c.node.bus < n) return findBridge(c, n);
     }
-    list.sort((a, b) => a.dev - b.dev || a.func - b.func);
-    if (depth > 256) return;
-    for (const n of list) {
-      if (!n.children) continue;
-      const sec = n.fn.buses[1];
-      if (sec !== n.bus) place(sec, n.children, depth + 1);
-    }
+    return from;
   };
-  const roots = rootBuses.map((bus) => {
-    const devices = [];
-    place(bus, devices, 0);
-    return { bus, devices };
-  });
-  // Anything left (a routing the rules above do not explain): under its own bus, so nothing is hidden.
-  const left = nodes.filter((n) => !n.placed);
-  for (const bus of [...new Set(left.map((n) => n.bus))].sort((a, b) => a - b)) {
-    const devices = [];
-    place(bus, devices, 0);
-    if (devices.length) roots.push({ bus, devices, unrouted: true });
+  const bridgeNodes = nodes.filter((n) => n.fn.buses)
+    .sort((a, b) => a.bus - b.bus || a.dev - b.dev || a.func - b.func);
+  for (const n of bridgeNodes) {
+    const b = { node: n, sec: n.fn.buses[1], sub: n.fn.buses[2], children: [], busMap: new Map() };
+    n.bridge = b;
+    findBridge(host, n.bus).children.push(b);
   }
-  return roots;
+  for (const b of bridgeNodes.map((n) => n.bridge)) {
+    if (b.sec > b.node.bus) b.busMap.set(b.sec, []);
+  }
+  for (const n of nodes) {
+    const b = findBridge(host, n.bus);
+    if (!b.busMap.has(n.bus)) b.busMap.set(n.bus, []);
+    b.busMap.get(n.bus).push(n);
+  }
+  const finish = (b) => {
+    b.buses = [...b.busMap].sort((x, y) => x[0] - y[0]).map(([bus, devices]) => ({
+      bus, devices: devices.sort((x, y) => x.dev - y.dev || x.func - y.func),
+    }));
+    delete b.busMap;
+    for (const c of b.children) finish(c);
+  };
+  finish(host);
+  return host;
 }
 
 /**
  * Draws the tree as lspci -t does (ls-tree.c: show_tree_bridge/bus/dev and print_it), returning rows
  * [{text, devices: [{node, col}]}]: the drawing of each line and the functions whose slot is on it.
  */
-export function lspciRows(roots, segment) {
+export function lspciRows(host, segment) {
   const rows = [];
   const line = [];
   let pending = [];
@@ -131,14 +134,27 @@ export function lspciRows(roots, segment) {
     for (let i = 0; i < p; i++) line[i] = (line[i] === '+' || line[i] === '|') ? '|' : ' ';
     line.length = p;
   };
+  const showBridge = (b, p, isHost) => {
+    p = write(p, '-');
+    if (b.buses.length === 0) {
+      printIt(p);
+    } else if (b.buses.length === 1) {
+      if (isHost) p = write(p, `[${seg}:${hex2(b.buses[0].bus)}]-`);
+      showBus(b.buses[0].devices, p);
+    } else {
+      b.buses.forEach((u, i) => {
+        const k = write(p, `${i < b.buses.length - 1 ? '+' : '\\'}-[${seg}:${hex2(u.bus)}]-`);
+        showBus(u.devices, k);
+      });
+    }
+  };
   const showDev = (node, p) => {
     pending.push({ node, col: p });
     p = write(p, `${hex2(node.dev)}.${node.func}`);
-    if (node.children) {
-      const [, sec, sub] = node.fn.buses;
+    if (node.bridge) {
+      const { sec, sub } = node.bridge;
       p = write(p, sec === sub ? `-[${hex2(sec)}]-` : `-[${hex2(sec)}-${hex2(sub)}]-`);
-      p = write(p, '-');
-      showBus(node.children, p);
+      showBridge(node.bridge, p, false);
       return;
     }
     printIt(p);
@@ -156,17 +172,7 @@ export function lspciRows(roots, segment) {
       });
     }
   };
-
-  let p = write(0, '-');
-  if (roots.length === 1) {
-    p = write(p, `[${seg}:${hex2(roots[0].bus)}]-`);
-    showBus(roots[0].devices, p);
-  } else {
-    roots.forEach((r, i) => {
-      const k = write(p, `${i < roots.length - 1 ? '+' : '\\'}-[${seg}:${hex2(r.bus)}]-`);
-      showBus(r.devices, k);
-    });
-  }
+  if (host.buses.length) showBridge(host, 0, true);
   return rows;
 }
 

@@ -381,8 +381,9 @@ export function renderSystem(main, params, { nav, setParams, headerTools, crumbs
       replace(findingsBox, h('p', { class: 'muted' }, `No finding at event ${st.event} under ${st.policy}.`));
       return;
     }
-    replace(findingsBox, h('ul', { class: 'findings' }, st.findings.map((f) => {
-      const sel = f.bus !== undefined && f.bus !== null ? { kind: 'bus', bus: f.bus } : f.bdf ? { kind: 'pdev', bdf: f.bdf } : null;
+    const selOf = (f) => (f.bus !== undefined && f.bus !== null ? { kind: 'bus', bus: f.bus } : f.bdf ? { kind: 'pdev', bdf: f.bdf } : null);
+    const item = (f) => {
+      const sel = selOf(f);
       return h('li', { class: 'finding', dataset: { kind: f.kind } },
         h('div', { class: 'finding-head' },
           sel ? h('button', {
@@ -396,7 +397,32 @@ export function renderSystem(main, params, { nav, setParams, headerTools, crumbs
             'aria-label': `Move the timeline to event ${f.since}, since which it holds`,
           }, `since ${f.since}`)),
         h('p', { class: 'finding-msg' }, f.message));
-    })));
+    };
+    // Many findings of one kind (a hung Xen's 256 stale entries) fold into one group.
+    const byKind = new Map();
+    for (const f of st.findings) {
+      if (!byKind.has(f.kind)) byKind.set(f.kind, []);
+      byKind.get(f.kind).push(f);
+    }
+    const out = [];
+    for (const [kind, list] of byKind) {
+      if (list.length <= 6) {
+        out.push(...list.map(item));
+        continue;
+      }
+      out.push(h('li', { class: 'finding group', dataset: { kind } },
+        h('details', null,
+          h('summary', null, h('span', { class: `badge kind-${kind}` }, kind.replace('BUS2BRIDGE_', 'B2B ')),
+            ` ${list.length} ${list[0].bus !== undefined && list[0].bus !== null ? 'buses' : 'functions'}`),
+          h('ul', { class: 'chip-list subjects' }, list.map((f) => {
+            const sel = selOf(f);
+            return h('li', null, h('button', {
+              type: 'button', class: 'subject mono', title: f.message, disabled: !sel,
+              onclick: (e) => sel && select(sel, e.detail === 0),
+            }, findingSubject(f).replace(/^bus /, '')));
+          })))));
+    }
+    replace(findingsBox, h('ul', { class: 'findings' }, out));
   }
 
   // ------------------------------------------------------------------ selection and audit

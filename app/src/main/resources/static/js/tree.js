@@ -19,8 +19,10 @@ export class HardwareView {
       { key: 'id', label: 'Function', cell: (r) => r.id || h('span', { class: 'muted' }, 'nothing answers') },
       { key: 'kind', label: 'Kind', cell: (r) => r.kind || '' },
       { key: 'buses', label: 'Buses', value: (r) => (r.buses ? r.buses[1] : null), cell: (r) => (r.buses ? h('span', { class: 'mono' }, r.buses.map(hex2).join('/')) : '') },
-      { key: 'xen', label: 'Xen pdev', value: (r) => r.xen || '', cell: (r) => r.xen || h('span', { class: 'error-text' }, 'none') },
-      { key: 'owner', label: 'Owner', value: (r) => r.owner ?? 1e9, cell: (r) => (r.xen ? domainText(r.owner) : '') },
+      {
+        key: 'xen', label: 'Xen pdev', value: (r) => r.xen || '',
+        cell: (r) => (r.xen ? `${r.xen} · ${domainText(r.owner)}` : h('span', { class: 'error-text' }, 'none')),
+      },
       { key: 'kinds', label: 'Findings', value: (r) => r.kinds.join(' '), cell: (r) => r.kinds.map((k) => h('span', { class: `badge kind-${k}` }, k)) },
     ], { caption: 'Functions and the pdev Xen holds for each', empty: 'Nothing answers config space and Xen holds no pdev.', rowClass: (r) => (r.kinds.length ? 'has-finding' : null) });
     this.element = h('div', { class: 'hardware' }, this.drawing,
@@ -58,7 +60,7 @@ export class HardwareView {
       }
       parts.push(r.text.slice(at));
       const leaf = r.devices.length ? r.devices[r.devices.length - 1].node : null;
-      if (leaf && !leaf.children) {
+      if (leaf && !leaf.bridge) {
         const pdev = pdevs.get(leaf.fn.bdf);
         const stale = (findings.get(leaf.fn.bdf) || []).includes('PDEV_STALE');
         parts.push(`  ${leaf.fn.id}`);
