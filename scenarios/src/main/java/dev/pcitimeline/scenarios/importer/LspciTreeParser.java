@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * The columns are the structure, so the parser checks them: a line that continues no open
  * list, or a list still open at the end, means garbage or a truncated tree and is an error
  * naming the line and column. Lines before the tree (a prompt, a heading) and after it are
- * skipped and reported; a uniform indent (a code block) is removed.
+ * skipped and reported; a uniform indent (a code block) is removed, and the BAR lines
+ * {@code -tvv} prints below each function are passed over.
  */
 public final class LspciTreeParser {
 
@@ -29,6 +30,9 @@ public final class LspciTreeParser {
     /** -[0000:00]-, -+-[0000:00]-, or (pciutils before domains) -+-00.0 / ---00.0 */
     private static final Pattern TREE_START = Pattern.compile(
             " *-(?:[+\\\\]-)?\\[(?:[0-9a-fA-F]{4,8}:)?[0-9a-fA-F]{1,3}]-|\\s*-[+\\\\-]-[0-9a-fA-F]{2}\\.[0-9a-fA-F]");
+    /** What lspci -tvv prints below a function: its BARs, one per line, under the tree's '|' columns. */
+    private static final Pattern BAR_LINE = Pattern.compile(
+            "[ |]*\\s(?:Region \\d+: )?(?:\\[(?:virtual|enhanced)] )?(?:Memory at|I/O ports at) .*");
     private static final Pattern RANGE = Pattern.compile("\\[([0-9a-fA-F]{1,3})(?:-([0-9a-fA-F]{1,3}))?]");
 
     private final String source;
@@ -79,6 +83,9 @@ public final class LspciTreeParser {
                 continue;
             }
             String body = raw.length() >= indent && raw.substring(0, indent).isBlank() ? raw.substring(indent) : null;
+            if (body != null && BAR_LINE.matcher(body).matches()) {
+                continue; // -tvv: a BAR of the function above, nothing the tree needs
+            }
             boolean continuation = body != null && looksLikeContinuation(body);
             if (ended) {
                 if (continuation || startsTree(raw)) {

@@ -95,6 +95,19 @@ class LspciTreeParserTest {
     }
 
     @Test
+    void dashTvv_barLinesBelowFunctionsArePassedOver() {
+        LspciTree tree = parse("""
+                -[0000:00]-+-1f.3  Intel Corporation Sunrise Point-LP HD Audio
+                           |         Memory at f1240000 (64-bit, non-prefetchable) [size=16K]
+                           |         Memory at f1230000 (64-bit, non-prefetchable) [size=64K]
+                           \\-1f.6  Intel Corporation Ethernet Connection (4) I219-V
+                                     Region 0: Memory at f1200000 (32-bit, non-prefetchable) [size=128K]
+                """);
+        assertThat(bdfs(tree)).containsExactly("0000:00:1f.3", "0000:00:1f.6");
+        assertThat(tree.skipped()).isEmpty();
+    }
+
+    @Test
     void pciutilsBeforeDomains() {
         LspciTree tree = parse("""
                 -+-00.0  Host bridge
