@@ -16,8 +16,10 @@ import java.util.List;
  * @param step     index of the last step included, -1 before the first
  * @param current  the entry at that point
  * @param expected the entry a fresh boot on the hardware as it is then gives (XEN-MODEL.md §5)
- * @param findings the findings about this bus that hold at that point
- * @param writes   every change of the entry up to that point, oldest first
+ * @param findings the findings about this bus that hold at that point (BUS2BRIDGE_*, DECODE_CONFLICT), and
+ *                 XEN_HUNG when Xen is hung (the entry is frozen)
+ * @param writes   every change of the entry up to that point, oldest first (Xen writing the value an entry
+ *                 already holds changes nothing and is not listed)
  * @param summary  a few lines a Xen developer reads first
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)

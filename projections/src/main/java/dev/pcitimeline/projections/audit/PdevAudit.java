@@ -17,7 +17,8 @@ import java.util.List;
  *                     or with nothing (PDEV_STALE)
  * @param staleBecause why, from its history; null when not stale
  * @param expectedType the type of the pdev a fresh boot on the hardware as it is then has there, null: none
- * @param findings     the findings about this address that hold at that point
+ * @param findings     the findings whose subject is this address that hold at that point (PDEV_STALE,
+ *                     PDEV_MISSING, CONTEXT_* for its requester ID)
  * @param history      allocations, owner changes, context entries, changes of what answers there and removals,
  *                     oldest first
  * @param summary      a few lines a Xen developer reads first

@@ -224,6 +224,42 @@ class AuditQueriesTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("XEN_HUNG", 32L));
     }
 
+    /**
+     * The seed history (recorded under xen-4.4) folded under fix 3 of the report: the trap sees tundra reported at
+     * 02:00.0 with 05/06/07 (fills 6, 7), then Linux's pass-0 write 05/06/07 -> 00/00/00 at 20 (copy entry 2,
+     * unmapped, over 6..7; fill 0..0) and its pass-1 write 00/00/00 -> 02/03/ff at 21 (copy entry 2 over 0..0,
+     * then a fill of 3..ff that never ends: every entry frozen at 02:00.0).
+     */
+    @Test
+    void seed_under_fix_trap_bus_writes_entries_6_and_0() {
+        Bus2BridgeAudit six = audit.bus2bridge(SEED, 6, null, Policy.FIX_TRAP_BUS_WRITES);
+
+        assertThat(six.policy()).isEqualTo("fix-trap-bus-writes");
+        assertThat(six.writes()).extracting(w -> w.event() + " " + w.rule() + " " + w.before().text() + " -> "
+                + w.after().text()).containsExactly("6 alloc_pdev fill unmapped -> 05:00.0",
+                "19 alloc_pdev fill 05:00.0 -> 02:00.0", "20 fix-trap-bus-writes copy 02:00.0 -> unmapped",
+                "21 hung loop unmapped -> 02:00.0");
+        Write copy = six.writes().get(2);
+        assertThat(copy.operation()).isEqualTo("config write 0000:02:00.0 (tundra) bus registers 05/06/07 -> 00/00/00"
+                + " by dom0");
+        assertThat(copy.explanation()).isEqualTo("fix-trap-bus-writes trapped dom0's write of tundra at 02:00.0"
+                + " (05/06/07 -> 00/00/00) and, as free_pdev would, copied entry 02 (unmapped) over the old range 06..07");
+        Write hang = six.writes().get(3);
+        assertThat(hang.outcome()).isEqualTo("HUNG");
+        assertThat(hang.reads()).isEmpty();
+        assertThat(hang.explanation()).startsWith("Xen hung in fix-trap-bus-writes fill 02:00.0;")
+                .endsWith("every entry holds 02:00.0");
+
+        Bus2BridgeAudit zero = audit.bus2bridge(SEED, 0, null, Policy.FIX_TRAP_BUS_WRITES);
+        assertThat(zero.writes()).extracting(w -> w.event() + " " + w.rule() + " " + w.before().text() + " -> "
+                + w.after().text()).containsExactly("20 fix-trap-bus-writes fill unmapped -> 02:00.0",
+                "21 fix-trap-bus-writes copy 02:00.0 -> unmapped", "21 hung loop unmapped -> 02:00.0");
+        assertThat(zero.writes().get(0).explanation()).endsWith("as alloc_pdev would, filled the new range 00 with"
+                + " 02:00.0");
+        assertThat(zero.current()).isEqualTo(mapped("0000:02:00.0"));
+        assertThat(zero.findings()).extracting(FindingEntry::kind).contains("XEN_HUNG");
+    }
+
     // ------------------------------------------------------------------ pdevs
 
     /** The Tundra's boot-time pdev: allocated at 05:00.0, left behind when rp3 was zeroed in pass 0. */
