@@ -5,6 +5,7 @@ import dev.pcitimeline.domain.hardware.FunctionSpec;
 import dev.pcitimeline.domain.hardware.Hardware;
 import dev.pcitimeline.domain.hardware.SriovSpec;
 import dev.pcitimeline.domain.value.Bdf;
+import dev.pcitimeline.domain.value.Devfn;
 import dev.pcitimeline.domain.value.DeviceKind;
 import dev.pcitimeline.scenarios.format.Scenario;
 import dev.pcitimeline.scenarios.format.ScenarioException;
@@ -19,6 +20,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -78,13 +80,12 @@ public final class LspciImporter {
             tree = treeFromListing(verbose, warnings);
         }
         skipped.addAll(tree.skipped());
-        String treeSource = tree.source();
-        if (verbose != null && verbose != null && !verbose.source().equals(treeSource)) {
+        if (verbose != null) {
+            // lines of the listing name their file when the tree came from another one
+            boolean separate = !verbose.source().equals(tree.source());
             for (SkippedLine s : verbose.skipped()) {
-                skipped.add(new SkippedLine(s.line(), verbose.source() + ": " + s.reason(), s.text()));
+                skipped.add(separate ? new SkippedLine(s.line(), verbose.source() + ": " + s.reason(), s.text()) : s);
             }
-        } else if (verbose != null) {
-            skipped.addAll(verbose.skipped());
         }
         Conversion c = new Conversion(tree, verbose, options, warnings);
         return c.run(main.source(), detail == null ? null : detail.source(), skipped);
@@ -100,8 +101,7 @@ public final class LspciImporter {
                 return false;
             }
         }
-        // Neither: the tree parser explains what it expected.
-        return !input.lines().stream().anyMatch(LspciVerboseParser::isHeader);
+        return true; // neither: the tree parser explains what it expected
     }
 
     // ------------------------------------------------------------------ a tree from a verbose listing
@@ -191,8 +191,8 @@ public final class LspciImporter {
         return new Bdf(n.segment(), n.bus(), n.devfn().device(), n.devfn().function());
     }
 
-    private static dev.pcitimeline.domain.value.Devfn devfn(Bdf b) {
-        return dev.pcitimeline.domain.value.Devfn.of(b.device(), b.function());
+    private static Devfn devfn(Bdf b) {
+        return Devfn.of(b.device(), b.function());
     }
 
     // ------------------------------------------------------------------ the conversion
@@ -674,7 +674,7 @@ public final class LspciImporter {
         if (dot > 0) {
             base = base.substring(0, dot);
         }
-        String name = base.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9._-]+", "-").replaceAll("^[-.]+|[-.]+$", "");
+        String name = base.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]+", "-").replaceAll("^[-.]+|[-.]+$", "");
         if (name.length() > 80) {
             name = name.substring(0, 80);
         }

@@ -45,7 +45,15 @@ public final class XlDmesgImporter {
      */
     public static XlDmesgImport importLog(TextInput input, Scenario topology, String scenarioName) {
         XenLog log = XenLogParser.parse(input, topology.segment());
+        if (log.entries().isEmpty() && log.skipped().isEmpty() && input.lines().stream().noneMatch(l -> l.contains("(XEN)"))) {
+            throw new ImportException(input.source(), 0, "not an xl dmesg capture: no line holds \"(XEN)\" or a Xen "
+                    + "PCI message (PCI add device, PCI remove device, [VT-D] map/unmap, DMAR fault)");
+        }
         List<String> warnings = new ArrayList<>();
+        if (log.entries().stream().noneMatch(e -> e instanceof DeviceAdded || e instanceof DeviceRemoved)) {
+            warnings.add("the log has no \"PCI add\"/\"PCI remove device\" line (Xen prints them at loglvl=all): "
+                    + "the scenario is xen-boot alone");
+        }
         Hardware hw;
         try {
             hw = Hardware.fromTopology(topology.segment(), topology.topology());

@@ -132,4 +132,17 @@ class XenLogParserTest {
         assertThat(log.entries()).hasSize(3);
         assertThat(log.entries().get(1)).isInstanceOf(XenBanner.class);
     }
+
+    @Test
+    void aFileThatIsNoXenLog_isRefused_andALogWithoutPciLinesIsWarnedAbout() {
+        var topology = new dev.pcitimeline.scenarios.format.ScenarioParser().parse("t.yaml",
+                "scenario: t\ntopology: [{id: host, devfn: \"00.0\", kind: host-bridge}]\nsteps: []\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> XlDmesgImporter.importLog(
+                        TextInput.of("lspci.txt", "-[0000:00]---00.0\n"), topology, null))
+                .isInstanceOf(ImportException.class)
+                .hasMessageStartingWith("lspci.txt: not an xl dmesg capture");
+        XlDmesgImport quiet = XlDmesgImporter.importLog(TextInput.of("quiet.txt", "(XEN) Brought up 4 CPUs\n"), topology, null);
+        assertThat(quiet.steps()).hasSize(1);
+        assertThat(quiet.warnings()).singleElement().satisfies(w -> assertThat(w).contains("loglvl=all"));
+    }
 }
