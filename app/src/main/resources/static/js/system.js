@@ -4,7 +4,7 @@
 
 import { api, POLICIES } from './api.js';
 import { h, replace, hex2, shortBdf, announce, ownsArrowKeys } from './util.js';
-import { cells, changedBuses, stepBoundaries, pdevIndex, typeShort, domainText, findingSubject, CELL_STATES } from './model.js';
+import { cells, changedBuses, stepBoundaries, pdevIndex, typeShort, domainText, findingSubject } from './model.js';
 import { Bus2BridgeGrid, legend } from './grid.js';
 import { HardwareView } from './tree.js';
 import { renderBusAudit, renderPdevAudit } from './audit.js';
@@ -742,4 +742,3 @@ function badges(kinds) {
   return kinds.map((k) => h('span', { class: `badge kind-${k}` }, k));
 }
 
-export { CELL_STATES };
