@@ -19,7 +19,8 @@ final class Http {
     static final String YAML = "application/yaml";
     static final String JSON_TYPE = "application/json";
 
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+            .followRedirects(HttpClient.Redirect.NORMAL).build();
     private final String base;
 
     Http(int port) {

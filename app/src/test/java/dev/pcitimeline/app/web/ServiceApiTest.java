@@ -171,6 +171,79 @@ class ServiceApiTest {
         assertThat(http.get("/api/systems/" + system + "/events?from=" + (events + 1)).json()).isEmpty();
     }
 
+    @Test
+    void auditsAnEntryAndAPdevAndDiffsPointsAndPolicies() throws IOException {
+        String system = http.post("/api/systems", Http.YAML, library("seed-assign-busses.yaml")).json()
+                .get("system").asText();
+        JsonNode steps = state(system, "").get("steps");
+        long afterBoot = steps.get(0).get("events").get(1).asLong();
+        long afterDom0 = steps.get(1).get("events").get(1).asLong();
+
+        // bus2bridge[3]: filled with tundra at 02:00.0 by the boot scan (firmware 2/3/4), then with tundra
+        // re-reported at 03:00.0 still holding 2/3/4: a self-reference. A fresh boot now leaves 3 unmapped.
+        Response audit = http.get("/api/systems/" + system + "/audit/bus2bridge/3");
+        assertThat(audit.status()).as(audit.toString()).isEqualTo(200);
+        JsonNode a = audit.json();
+        assertThat(a.get("bus").asInt()).isEqualTo(3);
+        assertThat(a.get("current").get("mapped").asBoolean()).isTrue();
+        assertThat(a.get("current").get("bridge").asText()).isEqualTo("0000:03:00.0");
+        assertThat(a.get("expected").get("mapped").asBoolean()).isFalse();
+        JsonNode writes = a.get("writes");
+        assertThat(writes).hasSize(2);
+        assertThat(writes.get(0).get("step").asInt()).isZero();
+        assertThat(writes.get(0).get("rule").asText()).isEqualTo("alloc_pdev fill");
+        assertThat(writes.get(0).get("after").get("bridge").asText()).isEqualTo("0000:02:00.0");
+        assertThat(writes.get(1).get("step").asInt()).isEqualTo(1);
+        assertThat(writes.get(1).get("before").get("bridge").asText()).isEqualTo("0000:02:00.0");
+        assertThat(writes.get(1).get("after").get("bridge").asText()).isEqualTo("0000:03:00.0");
+        assertThat(writes).allSatisfy(w -> assertThat(w.get("explanation").asText()).isNotBlank());
+        assertThat(findings(a)).contains("BUS2BRIDGE_SELF bus 3", "BUS2BRIDGE_LOOP bus 3");
+        // The same entry after the boot alone, with the bus in hex.
+        JsonNode early = http.get("/api/systems/" + system + "/audit/bus2bridge/0x03?at-event=" + afterBoot).json();
+        assertThat(early.get("event").asLong()).isEqualTo(afterBoot);
+        assertThat(early.get("writes")).hasSize(1);
+        assertThat(early.get("current").get("bridge").asText()).isEqualTo("0000:02:00.0");
+
+        // The pdev the boot scan allocated for the NIC at 04:00.0: the NIC moved to 05:00.0, the pdev stayed
+        // and went to domain 2 at step 5.
+        Response pdev = http.get("/api/systems/" + system + "/audit/pdev/0000:04:00.0");
+        assertThat(pdev.status()).as(pdev.toString()).isEqualTo(200);
+        JsonNode p = pdev.json();
+        assertThat(p.get("stale").asBoolean()).isTrue();
+        assertThat(p.get("current").get("allocatedFor").asText()).isEqualTo("nic");
+        assertThat(p.get("current").get("domain").asInt()).isEqualTo(2);
+        assertThat(p.get("answersNow").isNull()).isTrue();
+        assertThat(p.get("staleBecause").asText()).contains("nic answers at 05:00.0");
+        assertThat(findings(p)).contains("PDEV_STALE 0000:04:00.0");
+
+        // From after the boot to now: bus 3 and 4 re-pointed, 04:00.0's context entry went from dom0 to d2.
+        Response diff = http.get("/api/systems/" + system + "/diff?from=" + afterBoot);
+        assertThat(diff.status()).as(diff.toString()).isEqualTo(200);
+        JsonNode d = diff.json();
+        assertThat(d.get("kind").asText()).isEqualTo("events");
+        assertThat(d.get("from").get("step").asInt()).isZero();
+        assertThat(d.get("to").get("step").asInt()).isEqualTo(5);
+        Map<Integer, String> repointed = new TreeMap<>();
+        d.get("bus2bridge").forEach(c -> repointed.put(c.get("bus").asInt(),
+                c.get("from").asText() + " -> " + c.get("to").asText()));
+        assertThat(repointed).isEqualTo(Map.of(3, "0000:02:00.0 -> 0000:03:00.0", 4, "0000:03:01.0 -> 0000:04:01.0"));
+        JsonNode ghost = find(d.get("contexts"), "0000:04:00.0");
+        assertThat(ghost.get("from").asInt()).isZero();
+        assertThat(ghost.get("to").asInt()).isEqualTo(2);
+
+        // Two builds at the end of dom0-boot: trapping bus-number writes hangs Xen.
+        JsonNode policies = http.get("/api/systems/" + system + "/diff?vs=fix-trap-bus-writes&at-event=" + afterDom0)
+                .json();
+        assertThat(policies.get("kind").asText()).isEqualTo("policies");
+        assertThat(policies.get("from").get("policy").asText()).isEqualTo("xen-4.4");
+        assertThat(policies.get("to").get("policy").asText()).isEqualTo("fix-trap-bus-writes");
+        assertThat(policies.get("hung").get("from").asBoolean()).isFalse();
+        assertThat(policies.get("hung").get("to").asBoolean()).isTrue();
+        assertThat(policies.get("summary").get("total").asInt()).isPositive();
+        // GETs never change state.
+        assertThat(state(system, "").get("event").asLong()).isEqualTo(steps.get(5).get("events").get(1).asLong());
+    }
+
     /** A small machine in JSON: an endpoint on bus 0 and one behind a root port. */
     static final String TWO_ENDPOINTS = """
             {"scenario": "rest-steps",
