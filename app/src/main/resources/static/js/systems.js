@@ -11,13 +11,13 @@ export function renderSystems(main, nav) {
   const findingsOf = new Map();
   const table = new SortableTable([
     {
-      key: 'system', label: 'System',
+      key: 'system', label: 'System (scenario)',
       cell: (s) => h('a', {
         href: `?system=${encodeURIComponent(s.system)}`, class: 'system-link',
+        'aria-label': `${s.system}, scenario ${s.scenario}`,
         onclick: (e) => { if (!e.ctrlKey && !e.metaKey && !e.shiftKey) { e.preventDefault(); nav({ system: s.system }); } },
-      }, s.system),
+      }, ...systemName(s)),
     },
-    { key: 'scenario', label: 'Scenario' },
     { key: 'policy', label: 'Policy', cell: (s) => h('code', null, s.policy) },
     { key: 'events', label: 'Events', numeric: true },
     { key: 'steps', label: 'Steps', numeric: true },
@@ -56,6 +56,14 @@ export function renderSystems(main, nav) {
     status.textContent = `Cannot list the systems: ${e.message}`;
     status.classList.add('error-text');
   });
+}
+
+/** The scenario part of a system id stands out; the rest (its instance suffix) is muted. */
+function systemName(s) {
+  if (s.scenario && s.system.startsWith(s.scenario)) {
+    return [h('span', { class: 'scenario-part' }, s.scenario), h('span', { class: 'suffix-part' }, s.system.slice(s.scenario.length))];
+  }
+  return [s.system, h('span', { class: 'suffix-part' }, ` (${s.scenario})`)];
 }
 
 function findingsCell(f) {

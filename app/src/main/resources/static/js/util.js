@@ -79,7 +79,7 @@ export function formatTime(iso) {
   if (!iso) return '';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  return d.toISOString().replace('T', ' ').replace(/:\d\d\.\d+Z$/, '');
 }
 
 /** True when a key press belongs to a text field, select or other control that uses arrows itself. */
