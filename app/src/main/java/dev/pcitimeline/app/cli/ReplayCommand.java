@@ -15,9 +15,13 @@ import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,8 +33,12 @@ import java.util.concurrent.Callable;
                 + "expect steps and prints the state after the last step (or at the step/event asked for).",
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:every file replayed and every expectation held", "1:an expectation failed",
-                "2:a file is invalid (nothing of it is stored) or the options are wrong"})
+                "2:a file is invalid (nothing of it is stored), the options are wrong or the event store cannot "
+                        + "be opened"})
 public class ReplayCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "scenario files, YAML or JSON (SCENARIOS.md format 1)")
     List<Path> files;
@@ -76,14 +84,35 @@ public class ReplayCommand implements Callable<Integer> {
         StringBuilder text = new StringBuilder();
         int exit = 0;
         boolean anyValid = parsed.stream().anyMatch(p -> p instanceof Scenario);
-        try (ConfigurableApplicationContext context = anyValid ? Cli.startWithoutWeb(db) : null) {
-            ScenarioRunner runner = anyValid ? context.getBean(ScenarioRunner.class) : null;
+        if (anyValid && db != null && Files.exists(db) && !Files.isDirectory(db)) {
+            throw new ParameterException(spec.commandLine(), "--db: " + db + " is not a directory");
+        }
+        ConfigurableApplicationContext opened = null;
+        String storeProblem = null;
+        if (anyValid) {
+            try {
+                opened = Cli.startWithoutWeb(db);
+            } catch (RuntimeException e) {
+                // Not a failed expectation (1): no file could be replayed at all.
+                storeProblem = "cannot open the event store " + (db == null ? "in memory" : "under " + db) + ": "
+                        + rootCause(e);
+                err.println("replay: " + storeProblem);
+                exit = 2;
+            }
+        }
+        try (ConfigurableApplicationContext context = opened) {
+            ScenarioRunner runner = context == null ? null : context.getBean(ScenarioRunner.class);
             for (int i = 0; i < files.size(); i++) {
                 Path file = files.get(i);
                 Object p = parsed.get(i);
                 try {
                     if (p instanceof ScenarioException invalid) {
                         throw invalid;
+                    }
+                    if (runner == null) {
+                        documents.addObject().put("file", file.toString()).putObject("error")
+                                .put("message", file + ": not replayed: " + storeProblem);
+                        continue;
                     }
                     Scenario scenario = (Scenario) p;
                     long started = System.nanoTime();
@@ -116,5 +145,14 @@ public class ReplayCommand implements Callable<Integer> {
         System.out.print(json ? mapper.writeValueAsString(documents) + "\n" : text);
         System.out.flush();
         return exit;
+    }
+
+    /** The innermost cause's message: what actually went wrong under Spring's wrapping. */
+    private static String rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.toString() : t.getMessage();
     }
 }

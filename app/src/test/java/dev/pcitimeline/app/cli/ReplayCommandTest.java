@@ -513,6 +513,31 @@ class ReplayCommandTest {
         }
     }
 
+    @Test
+    void db_that_is_a_file_exits_2_naming_it(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("not-a-directory"), "x");
+        Run run = run("replay", "--json", "--db", file, resource("small.yaml"));
+
+        assertThat(run.exit()).as("%s", run).isEqualTo(2);
+        assertThat(run.err()).contains("--db", file.toString(), "not a directory");
+        assertThat(run.out()).as("stdout").isEmpty();
+    }
+
+    /** A store that cannot be opened (here: a damaged database file) is not a failed expectation (exit 1). */
+    @Test
+    void a_store_that_cannot_be_opened_exits_2_with_one_error_element_per_file(@TempDir Path db) throws IOException {
+        Files.writeString(db.resolve("pci-timeline.mv.db"), "this is not an H2 database\n".repeat(200));
+        Run run = run("replay", "--json", "--db", db, resource("small.yaml"), resource("invalid-unknown-key.yaml"));
+
+        assertThat(run.exit()).as("%s", run).isEqualTo(2);
+        assertThat(run.err()).contains("cannot open the event store under " + db);
+        JsonNode array = run.json();
+        assertThat(array).as("one element per file").hasSize(2);
+        assertThat(array.get(0).get("file").asText()).endsWith("small.yaml");
+        assertThat(array.get(0).get("error").get("message").asText()).contains("cannot open the event store");
+        assertError(array.get(1), resource("invalid-unknown-key.yaml"), 7, "topology[0].colour");
+    }
+
     // ------------------------------------------------------------------ help
 
     @Test
