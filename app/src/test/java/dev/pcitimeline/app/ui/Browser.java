@@ -39,19 +39,35 @@ final class Browser implements AutoCloseable {
         this.profile = profile;
     }
 
-    /** Starts Chromium, or fails (aborts when the UI tests are switched off) with what to do. */
-    static Browser start() {
+    /**
+     * Aborts (skips) when the browser tests are switched off; fails, saying what to install, when Chromium or
+     * its driver is missing. Called before the service starts, so neither case costs a Spring context.
+     */
+    static void requireAvailable() {
         Assumptions.assumeFalse("off".equalsIgnoreCase(System.getProperty(SWITCH, "")),
                 "browser tests switched off with -D" + SWITCH + "=off");
-        Path chromium = Path.of(System.getProperty("pcitimeline.chromium", "/usr/bin/chromium"));
-        Path chromedriver = Path.of(System.getProperty("pcitimeline.chromedriver", "/usr/bin/chromedriver"));
-        for (Path p : List.of(chromium, chromedriver)) {
+        for (Path p : List.of(chromium(), chromedriver())) {
             if (!Files.isExecutable(p)) {
                 Assertions.fail(p + " is missing: the browser tests need Debian's chromium and chromium-driver"
                         + " (apt-get update && apt-get install -y chromium chromium-driver; .ci/run installs them)."
                         + " Run with -D" + SWITCH + "=off to skip them.");
             }
         }
+    }
+
+    private static Path chromium() {
+        return Path.of(System.getProperty("pcitimeline.chromium", "/usr/bin/chromium"));
+    }
+
+    private static Path chromedriver() {
+        return Path.of(System.getProperty("pcitimeline.chromedriver", "/usr/bin/chromedriver"));
+    }
+
+    /** Starts Chromium, after {@link #requireAvailable()}. */
+    static Browser start() {
+        requireAvailable();
+        Path chromium = chromium();
+        Path chromedriver = chromedriver();
         Path profile;
         try {
             profile = Files.createTempDirectory("pci-timeline-chromium-");

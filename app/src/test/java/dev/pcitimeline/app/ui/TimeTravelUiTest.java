@@ -50,7 +50,8 @@ class TimeTravelUiTest {
     static Path store;
 
     @BeforeAll
-    static void storeInTheTemporaryDirectory() {
+    static void browserInstalledAndStoreInATemporaryDirectory() {
+        Browser.requireAvailable();
         System.setProperty("pcitimeline.db", store.toAbsolutePath().toString());
     }
 
