@@ -271,7 +271,10 @@ export function renderSystem(main, params, { nav, setParams, headerTools, crumbs
         + `${failed.length ? `${failed.length} failed` : 'all passed'}.`;
       status.dataset.created = 'true';
     }
-    const start = params.event ? Number(params.event) : S.total;
+    // ?event=N, or ?step=K (the end of step K, as at-step), else now
+    const stepEnd = params.step !== undefined ? S.steps.find((x) => x.index === Number(params.step)) : null;
+    const start = params.event ? Number(params.event)
+      : stepEnd && stepEnd.events.length === 2 ? stepEnd.events[1] : S.total;
     go(Number.isFinite(start) ? start : S.total, { initial: true });
   }).catch((e) => {
     if (disposed) return;
