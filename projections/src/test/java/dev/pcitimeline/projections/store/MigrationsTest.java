@@ -53,10 +53,11 @@ class MigrationsTest {
             checksums.put(info.getScript(), info.getChecksum());
         }
 
-        // Recorded in flyway_schema_history by the stores of the builds before the folders were split.
-        assertThat(checksums).containsExactly(
-                Map.entry("V1__axon_event_store.sql", -554413732),
-                Map.entry("V2__views.sql", 356838206));
+        // Recorded in flyway_schema_history by the stores of the builds before the folders were split. Later
+        // versions are new scripts: only these two must never change.
+        assertThat(checksums)
+                .containsEntry("V1__axon_event_store.sql", -554413732)
+                .containsEntry("V2__views.sql", 356838206);
     }
 
     private TreeSet<String> scripts(String vendor) throws IOException {
