@@ -54,7 +54,7 @@ class PostgresEventStoreIT extends EventStoreTest {
         // Versioned ones only: Flyway also records that it created the schema.
         assertThat(Arrays.stream(flyway.info().applied()).filter(m -> m.getVersion() != null))
                 .extracting(m -> m.getVersion().getVersion(), m -> m.getDescription())
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("1", "axon event store"),
+                .startsWith(org.assertj.core.groups.Tuple.tuple("1", "axon event store"),
                         org.assertj.core.groups.Tuple.tuple("2", "views"));
         // Axon's advice for PostgreSQL: inline BYTEA, never OID large objects; text timestamps.
         assertThat(columnTypes("domainevententry"))
