@@ -63,7 +63,8 @@ public class AuditCommand implements Callable<Integer> {
 
     @Option(names = "--policy", paramLabel = "P", converter = Cli.PolicyConverter.class,
             completionCandidates = Cli.Policies.class,
-            description = "Xen build to replay under instead of the file's own: ${COMPLETION-CANDIDATES}")
+            description = "audit a what-if fold of the same history under this Xen build (the system keeps the "
+                    + "file's own): ${COMPLETION-CANDIDATES}")
     Policy policy;
 
     @Option(names = "--at-event", paramLabel = "N",
@@ -95,7 +96,7 @@ public class AuditCommand implements Callable<Integer> {
             AuditQueries audits = context.getBean(AuditQueries.class);
             ReplayResult result;
             try {
-                result = runner.replay(scenario, new ReplayOptions(policy, null, null));
+                result = runner.replay(scenario, ReplayOptions.DEFAULT);
             } catch (ScenarioException invalid) {
                 // rules the model checks while replaying (nothing of the file is stored)
                 err.println("invalid scenario: " + invalid.getMessage());
@@ -108,9 +109,9 @@ public class AuditCommand implements Callable<Integer> {
                     .forEach(e -> err.println("  FAILED " + e.message()));
             Object audit;
             try {
-                // The system was created under --policy when given: audit it under its own build.
-                audit = target.bus != null ? audits.bus2bridge(result.system(), target.bus, atEvent, null)
-                        : audits.pdev(result.system(), target.bdf, atEvent, null);
+                // The system runs the file's own build; --policy audits a what-if fold of its history.
+                audit = target.bus != null ? audits.bus2bridge(result.system(), target.bus, atEvent, policy)
+                        : audits.pdev(result.system(), target.bdf, atEvent, policy);
             } catch (IllegalArgumentException badPoint) {
                 err.println(file + ": " + badPoint.getMessage());
                 return 2;

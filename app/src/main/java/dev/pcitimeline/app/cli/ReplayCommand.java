@@ -45,7 +45,8 @@ public class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--policy", paramLabel = "P", converter = Cli.PolicyConverter.class,
             completionCandidates = Cli.Policies.class,
-            description = "Xen build to replay under instead of each file's own: ${COMPLETION-CANDIDATES}")
+            description = "print the state as this Xen build would have it (a what-if fold of the same history; "
+                    + "the system and its expect steps keep the file's own build): ${COMPLETION-CANDIDATES}")
     Policy policy;
 
     @ArgGroup(exclusive = true)

@@ -461,13 +461,15 @@ class ReplayCommandTest {
      * -1 walk keeps the Tundra's RIDs 02:00.0 and 03:00.0 with dom0 when the card goes to domain 1.
      */
     @Test
-    void policy_replays_under_another_xen_build() {
+    void policy_prints_a_what_if_view_and_keeps_the_files_expectations() {
         Path file = libraryFile("invalidate-loop-readd.yaml");
         Run own = run("replay", "--json", file);
         Run whatIf = run("replay", "--json", "--policy", "xen-4.4", file);
 
         assertThat(own.exit()).as("%s", own).isZero();
-        assertThat(whatIf.exit()).as("%s", whatIf).isIn(0, 1);
+        // the expectations are checked against the file's own build, so the what-if view cannot fail them
+        assertThat(whatIf.exit()).as("%s", whatIf).isZero();
+        assertThat(whatIf.json().get(0).get("expectations").size()).isEqualTo(own.json().get(0).get("expectations").size());
         JsonNode fixed = own.json().get(0);
         JsonNode xen44 = whatIf.json().get(0);
         assertThat(fixed.get("policy").asText()).isEqualTo("fix-invalidate-loop");

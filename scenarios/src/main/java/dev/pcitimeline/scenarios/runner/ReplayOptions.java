@@ -3,8 +3,10 @@ package dev.pcitimeline.scenarios.runner;
 import dev.pcitimeline.domain.value.Policy;
 
 /**
- * How to replay: {@code policy} overrides the file's Xen build (null: the file's), and the
- * state returned is after step {@code atStep} or event {@code atEvent} (both null: the end).
+ * Which view of a replay to return: the state under {@code policy} (null: the file's own Xen
+ * build; any other is a what-if fold of the same history), after step {@code atStep} or event
+ * {@code atEvent} (both null: the end). The system itself always runs the file's own build,
+ * so its {@code expect} blocks mean what their author wrote.
  */
 public record ReplayOptions(Policy policy, Integer atStep, Integer atEvent) {
     public static final ReplayOptions DEFAULT = new ReplayOptions(null, null, null);

@@ -44,7 +44,7 @@ public final class ScenarioRunner {
      */
     public ReplayResult replay(Scenario scenario, ReplayOptions options) {
         ScenarioValidator.validate(scenario);
-        String system = create(scenario, options);
+        String system = create(scenario);
         List<ExpectationEntry> results = new ArrayList<>();
         long events = 1;
         await(system, events);
@@ -60,17 +60,17 @@ public final class ScenarioRunner {
                         queries.state(system, (int) events, null, e.policy())));
             }
         }
-        StateDocument state = queries.state(system, options.atEvent(), options.atStep(), null);
+        StateDocument state = queries.state(system, options.atEvent(), options.atStep(), options.policy());
         return new ReplayResult(scenario, system, state.withExpectations(results));
     }
 
     /** A new system named after the scenario with a random suffix, retrying on the rare clash. */
-    private String create(Scenario scenario, ReplayOptions options) {
+    private String create(Scenario scenario) {
         for (int attempt = 0; ; attempt++) {
             String system = scenario.name() + "-" + HexFormat.of().toHexDigits((short) RANDOM.nextInt());
             try {
                 gateway.sendAndWait(new CreateSystem(system, scenario.name(), scenario.description(),
-                        options.policy() == null ? scenario.policy() : options.policy(), scenario.segment(),
+                        scenario.policy(), scenario.segment(),
                         scenario.topology()));
                 return system;
             } catch (AggregateStreamCreationException clash) {
