@@ -91,7 +91,7 @@ public class AuditCommand implements Callable<Integer> {
             }
             return 2;
         }
-        try (ConfigurableApplicationContext context = Cli.startWithoutWeb(null)) {
+        try (ConfigurableApplicationContext context = Cli.startInMemory()) {
             ScenarioRunner runner = context.getBean(ScenarioRunner.class);
             AuditQueries audits = context.getBean(AuditQueries.class);
             ReplayResult result;

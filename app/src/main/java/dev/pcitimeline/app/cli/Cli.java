@@ -14,12 +14,31 @@ final class Cli {
     private Cli() {
     }
 
-    /** A Spring context without a web server, on {@code db} (a directory) or an in-memory store when null. */
-    static ConfigurableApplicationContext startWithoutWeb(Path db) {
+    /** A Spring context without a web server, on {@code db} (see {@link #storeLocation}) or in memory when null. */
+    static ConfigurableApplicationContext startWithoutWeb(String db) {
         return new SpringApplicationBuilder(PciTimelineApplication.class)
                 .web(WebApplicationType.NONE)
-                .properties("pcitimeline.db=" + (db == null ? "mem" : db.toAbsolutePath()))
+                .properties("pcitimeline.db=" + (db == null ? "mem" : storeLocation(db)))
                 .run();
+    }
+
+    /** A private in-memory store, gone when the context closes. */
+    static ConfigurableApplicationContext startInMemory() {
+        return startWithoutWeb((String) null);
+    }
+
+    /** An H2 store under directory {@code db}, or in memory when null. */
+    static ConfigurableApplicationContext startWithoutWeb(Path db) {
+        return startWithoutWeb(db == null ? null : db.toString());
+    }
+
+    /** A database URL ({@code postgresql://…}, {@code jdbc:…}) as given; anything else is an H2 directory, made absolute. */
+    static String storeLocation(String db) {
+        return isDatabaseUrl(db) ? db : Path.of(db).toAbsolutePath().toString();
+    }
+
+    static boolean isDatabaseUrl(String db) {
+        return db.contains("://") || db.startsWith("jdbc:");
     }
 
     /** {@code --policy}: one of the four builds, with the list in the error. */

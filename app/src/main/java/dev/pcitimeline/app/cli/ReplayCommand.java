@@ -63,8 +63,9 @@ public class ReplayCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON array, one state object per FILE (API.md)")
     boolean json;
 
-    @Option(names = "--db", paramLabel = "DIR", description = "keep the event store in H2 files under DIR (default: in memory)")
-    Path db;
+    @Option(names = "--db", paramLabel = "DIR", description = "keep the event store in H2 files under DIR, or in the "
+            + "PostgreSQL database of a postgresql://user:pass@host:port/db URL (default: in memory)")
+    String db;
 
     @Override
     public Integer call() throws Exception {
@@ -85,7 +86,7 @@ public class ReplayCommand implements Callable<Integer> {
         StringBuilder text = new StringBuilder();
         int exit = 0;
         boolean anyValid = parsed.stream().anyMatch(p -> p instanceof Scenario);
-        if (anyValid && db != null && Files.exists(db) && !Files.isDirectory(db)) {
+        if (anyValid && db != null && !Cli.isDatabaseUrl(db) && Files.exists(Path.of(db)) && !Files.isDirectory(Path.of(db))) {
             throw new ParameterException(spec.commandLine(), "--db: " + db + " is not a directory");
         }
         ConfigurableApplicationContext opened = null;

@@ -68,11 +68,17 @@ public class ProjectionsAutoConfiguration {
     }
 
     @Bean
-    public ConfigurerModule viewsProcessor(@Value("${pcitimeline.views.batch-size:100}") int batchSize) {
+    public ConfigurerModule viewsProcessor(@Value("${pcitimeline.views.batch-size:100}") int batchSize,
+                                           @Value("${pcitimeline.views.segments:1}") int segments) {
+        // Several nodes on one database: N segments and N threads per node, so any node can hold
+        // every segment and takes over a stopped node's segments once their claims time out.
+        TrackingEventProcessorConfiguration tracking = segments <= 1
+                ? TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
+                : TrackingEventProcessorConfiguration.forParallelProcessing(segments).andInitialSegmentsCount(segments);
         return configurer -> configurer.eventProcessing(processing -> processing
                 .registerTrackingEventProcessor(ViewProjection.PROCESSING_GROUP)
                 .registerTrackingEventProcessorConfiguration(ViewProjection.PROCESSING_GROUP,
-                        c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing().andBatchSize(batchSize))
+                        c -> tracking.andBatchSize(batchSize))
                 .registerSequencingPolicy(ViewProjection.PROCESSING_GROUP,
                         c -> SequentialPerAggregatePolicy.instance()));
     }
