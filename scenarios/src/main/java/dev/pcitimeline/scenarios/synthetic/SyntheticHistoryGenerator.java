@@ -1,0 +1,306 @@
+package dev.pcitimeline.scenarios.synthetic;
+
+import dev.pcitimeline.domain.event.SegmentEvent;
+import dev.pcitimeline.domain.hardware.FunctionSpec;
+import dev.pcitimeline.domain.hardware.Hardware;
+import dev.pcitimeline.domain.hardware.HardwareFunction;
+import dev.pcitimeline.domain.machine.Machine;
+import dev.pcitimeline.domain.machine.StepRecording;
+import dev.pcitimeline.domain.machine.StepRule;
+import dev.pcitimeline.domain.step.Step;
+import dev.pcitimeline.domain.value.Bdf;
+import dev.pcitimeline.domain.value.DomainId;
+import dev.pcitimeline.domain.value.Policy;
+import dev.pcitimeline.domain.xen.Pdev;
+import dev.pcitimeline.domain.xen.XenTrace;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.function.Supplier;
+
+/**
+ * Generates a long, realistic history for benchmarks: a generated topology (bridges, SR-IOV,
+ * conventional PCI behind PCIe-to-PCI bridges, switches) and a deterministic mix of Xen boots
+ * and reboots each followed by a dom0 boot (with or without {@code pci=assign-busses}, either
+ * reporting mode), hypercalls (add, remove, assign, deassign), renumbering (Linux's and single
+ * register writes), SR-IOV enable/disable, dom0 remove/rescan/report-all, unplug and plug.
+ *
+ * <p>Same seed, same history. Every step is checked against the domain's {@link StepRule}s on
+ * the machine as it is at that moment and folded with {@link Machine#apply}, exactly as the
+ * aggregate would: a step that broke a rule would be a generator bug and fails loudly.
+ * Bus numbers written stay below {@code 0xff}, so Xen only hangs if the model itself makes it.
+ */
+public final class SyntheticHistoryGenerator {
+    /** Guest domains passthrough targets are drawn from. */
+    private static final int GUESTS = 4;
+
+    private final Random random;
+    private final SegmentEvent.SystemCreated created;
+    private final Machine machine;
+    private final boolean keepEvents;
+    private final List<Step> steps = new ArrayList<>();
+    private final List<SegmentEvent> events = new ArrayList<>();
+    /** Subtrees unplugged so far, to plug back later: (parent, spec as it was). */
+    private final List<Unplugged> unplugged = new ArrayList<>();
+    /** A boot cycle in progress: dom0 boots right after Xen. */
+    private boolean dom0BootPending;
+
+    private record Unplugged(String parent, FunctionSpec spec) {
+    }
+
+    private SyntheticHistoryGenerator(long seed, String systemId, boolean keepEvents) {
+        this.random = new Random(seed);
+        this.keepEvents = keepEvents;
+        List<FunctionSpec> topology = SyntheticTopology.generate(random, 10 + random.nextInt(5));
+        this.created = new SegmentEvent.SystemCreated(systemId, "synthetic-" + seed,
+                "generated history (seed " + seed + ")", Policy.XEN_4_4, 0, topology);
+        this.machine = Machine.created(created);
+        if (keepEvents) {
+            events.add(created);
+        }
+    }
+
+    /**
+     * A history of at least {@code targetEvents} events (the last step may go a little beyond) for system
+     * {@code systemId}; with {@code keepEvents} the events themselves are kept too (memory: ~0.3 KiB each).
+     */
+    public static SyntheticHistory generate(String systemId, long seed, long targetEvents, boolean keepEvents) {
+        if (targetEvents < 1) {
+            throw new IllegalArgumentException("target events " + targetEvents + " must be at least 1");
+        }
+        SyntheticHistoryGenerator g = new SyntheticHistoryGenerator(seed, systemId, keepEvents);
+        SegmentEvent.SystemCreated created = g.created;
+        g.run(new Step.XenBoot());
+        g.run(new Step.Dom0Boot(false, Step.Reporting.DISCOVERY));
+        while (g.machine.events() < targetEvents) {
+            g.run(g.next());
+        }
+        return new SyntheticHistory(seed, systemId, created.scenario(), created.description(), created.policy(),
+                created.segment(), created.topology(), g.steps, g.machine.events(), g.events);
+    }
+
+    /** Checks the step against every rule on the machine as it is, then folds its events. */
+    private void run(Step step) {
+        Optional<String> violation = StepRule.firstViolation(machine, step);
+        if (violation.isPresent()) {
+            throw new IllegalStateException("generated step " + (steps.size()) + " " + step + " breaks a rule: "
+                    + violation.get());
+        }
+        StepRecording recording = machine.record(step);
+        for (SegmentEvent e : recording.events()) {
+            machine.apply(e, XenTrace.NONE);
+        }
+        if (keepEvents) {
+            events.addAll(recording.events());
+        }
+        steps.add(step);
+    }
+
+    // ------------------------------------------------------------------ the mix
+
+    private Step next() {
+        if (dom0BootPending) {
+            dom0BootPending = false;
+            return new Step.Dom0Boot(random.nextBoolean(),
+                    random.nextInt(4) == 0 ? Step.Reporting.AFTER_SCAN : Step.Reporting.DISCOVERY);
+        }
+        while (true) {
+            Optional<Step> step = pick().get();
+            if (step.isPresent() && StepRule.firstViolation(machine, step.get()).isEmpty()) {
+                return step.get();
+            }
+        }
+    }
+
+    /** Weighted choice of a step kind; the kind may find nothing to do here (empty) and is drawn again. */
+    private Supplier<Optional<Step>> pick() {
+        int r = random.nextInt(100);
+        if (r < 2) {
+            return this::boot;
+        } else if (r < 18) {
+            return this::add;
+        } else if (r < 31) {
+            return this::remove;
+        } else if (r < 44) {
+            return this::assign;
+        } else if (r < 53) {
+            return this::deassign;
+        } else if (r < 58) {
+            return this::dom0Remove;
+        } else if (r < 63) {
+            return this::dom0Rescan;
+        } else if (r < 69) {
+            return this::enableSriov;
+        } else if (r < 74) {
+            return this::disableSriov;
+        } else if (r < 76) {
+            return () -> Optional.of(new Step.LinuxAssignBusses());
+        } else if (r < 81) {
+            return this::writeBridgeBuses;
+        } else if (r < 84) {
+            return () -> Optional.of(new Step.Dom0ReportAll(random.nextBoolean()));
+        } else if (r < 92) {
+            return this::unplug;
+        }
+        return this::plug;
+    }
+
+    private Optional<Step> boot() {
+        dom0BootPending = true;
+        return Optional.of(random.nextInt(3) == 0 ? new Step.Reboot() : new Step.XenBoot());
+    }
+
+    /** Mostly a function that answers (a VF with its PF), sometimes a known pdev again, sometimes nothing there. */
+    private Optional<Step> add() {
+        int r = random.nextInt(10);
+        if (r < 7) {
+            List<Hardware.Reached> reached = hardware().reachableFunctions();
+            Hardware.Reached f = reached.get(random.nextInt(reached.size()));
+            Bdf pf = null;
+            if (f.virtual()) {
+                HardwareFunction physical = hardware().function(f.id().substring(0, f.id().lastIndexOf(".vf")));
+                pf = physical == null ? null : hardware().addressOf(physical);
+            }
+            return Optional.of(new Step.Add(f.bdf(), pf));
+        } else if (r < 9) {
+            return anyPdev().map(p -> new Step.Add(p.bdf(), p.virtfnOf()));
+        }
+        return Optional.of(new Step.Add(Bdf.of(machine.segment(), random.nextInt(0x40), random.nextInt(0x100)), null));
+    }
+
+    private Optional<Step> remove() {
+        if (random.nextInt(8) == 0) {
+            List<Hardware.Reached> reached = hardware().reachableFunctions();
+            return Optional.of(new Step.Remove(reached.get(random.nextInt(reached.size())).bdf()));
+        }
+        return anyPdev().map(p -> new Step.Remove(p.bdf()));
+    }
+
+    private Optional<Step> assign() {
+        List<Pdev> candidates = new ArrayList<>();
+        for (Pdev p : machine.xen().pdevs()) {
+            // mostly what Xen accepts (owned by dom0), now and then a busy one
+            if (DomainId.DOM0.equals(p.owner()) || random.nextInt(10) == 0) {
+                candidates.add(p);
+            }
+        }
+        return choose(candidates).map(p -> new Step.Assign(p.bdf(), DomainId.guest(1 + random.nextInt(GUESTS))));
+    }
+
+    private Optional<Step> deassign() {
+        List<Pdev> candidates = new ArrayList<>();
+        for (Pdev p : machine.xen().pdevs()) {
+            if ((p.owner() != null && !p.owner().isDom0()) || random.nextInt(20) == 0) {
+                candidates.add(p);
+            }
+        }
+        return choose(candidates).map(p -> new Step.Deassign(p.bdf()));
+    }
+
+    private Optional<Step> dom0Remove() {
+        Map<String, Bdf> known = machine.dom0().known();
+        if (known.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Bdf> at = new ArrayList<>(known.values());
+        return Optional.of(new Step.Dom0Remove(at.get(random.nextInt(at.size()))));
+    }
+
+    private Optional<Step> dom0Rescan() {
+        List<Integer> buses = new ArrayList<>();
+        buses.add(0);
+        for (HardwareFunction f : hardware().allFunctions()) {
+            if (f.isBridge() && f.buses().secondary() > 0) {
+                buses.add(f.buses().secondary());
+            }
+        }
+        return Optional.of(new Step.Dom0Rescan(buses.get(random.nextInt(buses.size()))));
+    }
+
+    private Optional<Step> enableSriov() {
+        List<HardwareFunction> pfs = physicalFunctions();
+        return choose(pfs).map(pf -> new Step.EnableSriov(pf.id(), 1 + random.nextInt(pf.sriov().totalVfs())));
+    }
+
+    private Optional<Step> disableSriov() {
+        return choose(physicalFunctions()).map(pf -> new Step.DisableSriov(pf.id()));
+    }
+
+    /** A bridge's range moved by a bus or two (or back to power-on), never reaching 0xff. */
+    private Optional<Step> writeBridgeBuses() {
+        List<HardwareFunction> bridges = new ArrayList<>();
+        for (HardwareFunction f : hardware().allFunctions()) {
+            if (f.isBridge()) {
+                bridges.add(f);
+            }
+        }
+        return choose(bridges).map(b -> {
+            if (random.nextInt(4) == 0) {
+                return new Step.WriteBridgeBuses(b.id(), b.powerOnBuses().primary(), b.powerOnBuses().secondary(),
+                        b.powerOnBuses().subordinate());
+            }
+            int shift = random.nextBoolean() ? 1 : random.nextBoolean() ? 2 : -1;
+            int secondary = clamp(b.buses().secondary() + shift);
+            int subordinate = clamp(Math.max(secondary, b.buses().subordinate() + shift + random.nextInt(2)));
+            return new Step.WriteBridgeBuses(b.id(), null, secondary, subordinate);
+        });
+    }
+
+    /** A small subtree (an endpoint, a PCI bridge with its devices…) leaves; not a root port, not the host bridge. */
+    private Optional<Step> unplug() {
+        List<HardwareFunction> candidates = new ArrayList<>();
+        for (HardwareFunction f : hardware().allFunctions()) {
+            if (!f.isTopLevel() && hardware().subtreeIds(f.id()).size() <= 4) {
+                candidates.add(f);
+            }
+        }
+        return choose(candidates).map(f -> {
+            HardwareFunction parent = f.parent();
+            unplugged.add(new Unplugged(parent.id(), f.toSpec(true)));
+            return new Step.Unplug(f.id(), random.nextInt(4) == 0);
+        });
+    }
+
+    /** Something unplugged earlier comes back where it was, if its parent is still there and the slot free. */
+    private Optional<Step> plug() {
+        for (int i = 0; i < unplugged.size(); i++) {
+            Unplugged u = unplugged.get(i);
+            if (hardware().plugProblem(u.parent(), u.spec()) == null) {
+                unplugged.remove(i);
+                return Optional.of(new Step.Plug(u.parent(), u.spec()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private Hardware hardware() {
+        return machine.hardware();
+    }
+
+    private List<HardwareFunction> physicalFunctions() {
+        List<HardwareFunction> pfs = new ArrayList<>();
+        for (HardwareFunction f : hardware().allFunctions()) {
+            if (f.isPhysicalFunction()) {
+                pfs.add(f);
+            }
+        }
+        return pfs;
+    }
+
+    private Optional<Pdev> anyPdev() {
+        return choose(machine.xen().pdevs());
+    }
+
+    private <T> Optional<T> choose(List<T> list) {
+        return list.isEmpty() ? Optional.empty() : Optional.of(list.get(random.nextInt(list.size())));
+    }
+
+    private static int clamp(int bus) {
+        return Math.max(1, Math.min(0xfe, bus));
+    }
+}
