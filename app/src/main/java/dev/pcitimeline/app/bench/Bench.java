@@ -1,0 +1,287 @@
+package dev.pcitimeline.app.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pcitimeline.domain.command.CreateSystem;
+import dev.pcitimeline.domain.command.StepCommand;
+import dev.pcitimeline.domain.command.StepResult;
+import dev.pcitimeline.domain.event.SegmentEvent;
+import dev.pcitimeline.domain.machine.Machine;
+import dev.pcitimeline.domain.step.Step;
+import dev.pcitimeline.domain.xen.XenTrace;
+import dev.pcitimeline.projections.query.StateDocument;
+import dev.pcitimeline.projections.query.StateQueries;
+import dev.pcitimeline.projections.views.ViewProjection;
+import dev.pcitimeline.scenarios.synthetic.SyntheticHistory;
+import dev.pcitimeline.scenarios.synthetic.SyntheticHistoryGenerator;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.TrackingEventProcessor;
+import org.springframework.context.ApplicationContext;
+
+import javax.sql.DataSource;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * {@code pci-timeline bench}: one JVM, one fresh H2 file store (the caller's context), and these
+ * phases, each timed on its own: the pure fold of a synthetic history in memory, plain JDBC batch
+ * inserts (this machine's limit), ingesting the history through the command side with the views
+ * running, a reset and rebuild of the views, the state object at random events through the REST
+ * path, and the scenario library replayed by a child JVM. Progress goes to {@code progress}
+ * (stderr); the report is returned.
+ */
+public final class Bench {
+    /** The bench's system in the fresh store. */
+    static final String SYSTEM = "bench-synthetic";
+    private static final long PROGRESS_EVERY_NANOS = 2_000_000_000L;
+
+    private final CommandGateway gateway;
+    private final StateQueries queries;
+    private final DataSource dataSource;
+    private final EventProcessingConfiguration processing;
+    private final BenchOptions options;
+    private final PrintStream progress;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public Bench(ApplicationContext context, BenchOptions options, PrintStream progress) {
+        this.gateway = context.getBean(CommandGateway.class);
+        this.queries = context.getBean(StateQueries.class);
+        this.dataSource = context.getBean(DataSource.class);
+        this.processing = context.getBean(EventProcessingConfiguration.class);
+        this.options = options;
+        this.progress = progress;
+    }
+
+    public BenchReport run() throws Exception {
+        long started = System.nanoTime();
+        HeapSampler heap = new HeapSampler();
+        heap.start();
+        int cores = Runtime.getRuntime().availableProcessors();
+        String jvm = System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version");
+        long maxHeapMiB = Runtime.getRuntime().maxMemory() / (1024 * 1024);
+        say("%d cores, %s, max heap %,d MiB; %,d events, seed %d", cores, jvm, maxHeapMiB, options.events(),
+                options.seed());
+
+        say("generating a synthetic history of %,d events...", options.events());
+        long t = System.nanoTime();
+        SyntheticHistory history = SyntheticHistoryGenerator.generate(SYSTEM, options.seed(), options.events(), true);
+        long generateMs = (System.nanoTime() - t) / 1_000_000;
+        long events = history.eventCount();
+        say("  %,d events in %,d steps, %d top-level functions, in %,d ms", events, history.steps().size(),
+                history.topology().size(), generateMs);
+
+        double fold = fold(history.events());
+        SegmentEvent.SystemCreated created = history.created();
+        List<Step> steps = history.steps();
+        history = null; // the events are only needed by the fold: let them go
+
+        double raw = new RawInsert(dataSource, progress).rowsPerSecond(events);
+
+        Ingest ingest = ingest(created, steps, events);
+        Rebuild rebuild = rebuild(events);
+        AsOf asOf = asOf(events);
+        LibraryReplay.Result library = new LibraryReplay(options.jar(), options.library(), progress).run();
+
+        double ratio = ingest.eventsPerSecond / raw;
+        long peakHeapMiB = heap.finish() / (1024 * 1024);
+        return new BenchReport(events, steps.size(), options.seed(), cores, jvm, maxHeapMiB, peakHeapMiB,
+                Math.round(raw), Math.round(ingest.eventsPerSecond), BenchReport.round(ratio, 3),
+                Math.round(ingest.withViewsEventsPerSecond), Math.round(rebuild.eventsPerSecond),
+                BenchReport.round(rebuild.resetMs, 1), BenchReport.round(asOf.p50, 2), BenchReport.round(asOf.p99, 2),
+                BenchReport.round(asOf.max, 2), asOf.samples, BenchReport.round(asOf.rows, 1), Math.round(fold),
+                library.seconds() == null ? null : BenchReport.round(library.seconds(), 2), library.scenarios(),
+                library.exit(), library.note(), generateMs,
+                BenchReport.round((System.nanoTime() - started) / 1e9, 1),
+                BenchReport.targets(ratio, rebuild.eventsPerSecond, asOf.p99, fold, maxHeapMiB));
+    }
+
+    // ------------------------------------------------------------------ phases
+
+    /** Machine.apply over every event, no views: the median of five rounds (the first ones warm the JIT up). */
+    private double fold(List<SegmentEvent> events) {
+        say("folding the history in memory (Machine.apply, 5 rounds)...");
+        double[] rates = new double[5];
+        for (int round = 0; round < rates.length; round++) {
+            long t = System.nanoTime();
+            Machine machine = Machine.created((SegmentEvent.SystemCreated) events.get(0));
+            for (int i = 1; i < events.size(); i++) {
+                machine.apply(events.get(i), XenTrace.NONE);
+            }
+            long nanos = System.nanoTime() - t;
+            if (machine.events() != events.size()) {
+                throw new IllegalStateException("the fold reached event " + machine.events() + " of " + events.size());
+            }
+            rates[round] = (events.size() - 1) / (nanos / 1e9);
+        }
+        Arrays.sort(rates);
+        say("  %,.0f events/s", rates[2]);
+        return rates[2];
+    }
+
+    private record Ingest(double eventsPerSecond, double withViewsEventsPerSecond) {
+    }
+
+    /** The history through CommandGateway, one command per step, the views processing alongside. */
+    private Ingest ingest(SegmentEvent.SystemCreated created, List<Step> steps, long events) {
+        say("ingesting %,d steps through the command side (views running)...", steps.size());
+        long t = System.nanoTime();
+        gateway.sendAndWait(new CreateSystem(SYSTEM, created.scenario(), created.description(), created.policy(),
+                created.segment(), created.topology()));
+        long stored = 1;
+        long lastSaid = System.nanoTime();
+        for (Step step : steps) {
+            StepResult result = gateway.sendAndWait(StepCommand.of(SYSTEM, step));
+            stored = result.events();
+            if (System.nanoTime() - lastSaid > PROGRESS_EVERY_NANOS) {
+                lastSaid = System.nanoTime();
+                say("  %,d / %,d events stored (%,.0f events/s), views at %,d", stored, events,
+                        stored / ((lastSaid - t) / 1e9), queries.eventsProcessed(SYSTEM));
+            }
+        }
+        long commandsDone = System.nanoTime();
+        if (stored != events) {
+            throw new IllegalStateException("the command side stored " + stored + " events, the generator made "
+                    + events + ": the aggregate and the generator's fold disagree");
+        }
+        awaitViews(events, t, "views");
+        long viewsDone = System.nanoTime();
+        Ingest ingest = new Ingest(events / ((commandsDone - t) / 1e9), events / ((viewsDone - t) / 1e9));
+        say("  %,.0f events/s stored; %,.0f events/s until the views had them all", ingest.eventsPerSecond,
+                ingest.withViewsEventsPerSecond);
+        return ingest;
+    }
+
+    private record Rebuild(double eventsPerSecond, double resetMs) {
+    }
+
+    /** Resets the views processor (its reset handler deletes every view row) and times its replay. */
+    private Rebuild rebuild(long events) {
+        say("rebuilding the views (reset, then replay of %,d events)...", events);
+        TrackingEventProcessor views = processing
+                .eventProcessor(ViewProjection.PROCESSING_GROUP, TrackingEventProcessor.class)
+                .orElseThrow(() -> new IllegalStateException("no tracking processor '" + ViewProjection.PROCESSING_GROUP
+                        + "'"));
+        views.shutDown();
+        long t = System.nanoTime();
+        views.resetTokens();
+        double resetMs = (System.nanoTime() - t) / 1e6;
+        long replay = System.nanoTime();
+        views.start();
+        awaitViews(events, replay, "rebuild");
+        double rate = events / ((System.nanoTime() - replay) / 1e9);
+        say("  %,.0f events/s (reset took %,.0f ms)", rate, resetMs);
+        return new Rebuild(rate, resetMs);
+    }
+
+    private record AsOf(double p50, double p99, double max, int samples, double rows) {
+    }
+
+    /**
+     * The state object at random events through {@link StateQueries#state} and Jackson, as REST serves it:
+     * 50 unmeasured warm-up reads, then the samples.
+     */
+    private AsOf asOf(long events) throws Exception {
+        int samples = options.asOfSamples();
+        say("reading the state object at %d random events...", samples);
+        Random random = new Random(options.seed());
+        for (int i = 0; i < 50; i++) {
+            stateAt(1 + random.nextInt((int) events));
+        }
+        double[] ms = new double[samples];
+        long rows = 0;
+        for (int i = 0; i < samples; i++) {
+            int n = 1 + random.nextInt((int) events);
+            long t = System.nanoTime();
+            StateDocument state = stateAt(n);
+            ms[i] = (System.nanoTime() - t) / 1e6;
+            rows += state.pdevs().size() + state.bus2bridge().size() + state.upstream().size()
+                    + state.contexts().size() + state.hardware().size() + state.findings().size()
+                    + state.steps().size();
+        }
+        Arrays.sort(ms);
+        AsOf asOf = new AsOf(percentile(ms, 50), percentile(ms, 99), ms[ms.length - 1], samples,
+                (double) rows / samples);
+        say("  p50 %.2f ms, p99 %.2f ms, max %.2f ms (%,.0f rows per state on average)", asOf.p50, asOf.p99, asOf.max,
+                asOf.rows);
+        return asOf;
+    }
+
+    private StateDocument stateAt(int event) throws Exception {
+        StateDocument state = queries.state(SYSTEM, event, null, null);
+        json.writeValueAsBytes(state);
+        return state;
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** Waits (without a deadline: the bench is run by hand) until the views have {@code events}, saying how far. */
+    private void awaitViews(long events, long since, String what) {
+        long lastSaid = System.nanoTime();
+        while (true) {
+            long processed = queries.eventsProcessed(SYSTEM);
+            if (processed >= events) {
+                return;
+            }
+            queries.system(SYSTEM).filter(s -> s.failedEvent() != null).ifPresent(s -> {
+                throw new IllegalStateException("the views of " + SYSTEM + " stop before event " + s.failedEvent()
+                        + ": " + s.failure());
+            });
+            if (System.nanoTime() - lastSaid > PROGRESS_EVERY_NANOS) {
+                lastSaid = System.nanoTime();
+                say("  %s at %,d / %,d events (%,.0f events/s)", what, processed, events,
+                        processed / ((lastSaid - since) / 1e9));
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the views", e);
+            }
+        }
+    }
+
+    private static double percentile(double[] sorted, int p) {
+        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+
+    /** The most heap in use at any moment of the run, sampled every 20 ms (garbage not yet collected included). */
+    private static final class HeapSampler extends Thread {
+        private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        private volatile boolean running = true;
+        private volatile long peak;
+
+        HeapSampler() {
+            super("bench-heap-sampler");
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            while (running) {
+                peak = Math.max(peak, memory.getHeapMemoryUsage().getUsed());
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        long finish() throws InterruptedException {
+            running = false;
+            join();
+            return Math.max(peak, memory.getHeapMemoryUsage().getUsed());
+        }
+    }
+
+    private void say(String format, Object... args) {
+        progress.println("bench: " + String.format(Locale.ROOT, format, args));
+        progress.flush();
+    }
+}

@@ -1,0 +1,78 @@
+package dev.pcitimeline.app.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pcitimeline.app.cli.PciTimelineCommand;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * CI's proof that {@code bench} works: 5,000 events, every field present and sane. No speed is
+ * asserted (figures depend on the machine); targets are reported, met or not.
+ */
+class BenchCommandTest {
+
+    @Test
+    void bench_with_5000_events_reports_every_figure_as_json() throws Exception {
+        PrintStream out = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        int exit;
+        try {
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            exit = PciTimelineCommand.commandLine().execute("bench", "--events", "5000", "--samples", "50", "--json");
+        } finally {
+            System.setOut(out);
+        }
+        assertThat(exit).isZero();
+        JsonNode report = new ObjectMapper().readTree(captured.toString(StandardCharsets.UTF_8));
+
+        assertThat(report.get("events").asLong()).isBetween(5_000L, 6_000L);
+        assertThat(report.get("steps").asInt()).isPositive().isLessThan(report.get("events").asInt());
+        assertThat(report.get("cores").asInt()).isPositive();
+        assertThat(report.get("jvm").asText()).isNotBlank();
+        assertThat(report.get("maxHeapMiB").asLong()).isPositive();
+        assertThat(report.get("peakHeapMiB").asLong()).isPositive();
+        for (String rate : List.of("rawInsertPerSec", "ingestEventsPerSec", "ingestWithViewsEventsPerSec",
+                "rebuildEventsPerSec", "foldEventsPerSec")) {
+            assertThat(report.get(rate).asDouble()).as(rate).isPositive().isFinite();
+        }
+        assertThat(report.get("ingestRatio").asDouble()).isPositive()
+                .isCloseTo(report.get("ingestEventsPerSec").asDouble() / report.get("rawInsertPerSec").asDouble(),
+                        org.assertj.core.data.Offset.offset(0.01));
+        assertThat(report.get("rebuildResetMs").asDouble()).isNotNegative();
+        assertThat(report.get("asOfSamples").asInt()).isEqualTo(50);
+        assertThat(report.get("asOfP50Ms").asDouble()).isPositive()
+                .isLessThanOrEqualTo(report.get("asOfP99Ms").asDouble());
+        assertThat(report.get("asOfP99Ms").asDouble()).isLessThanOrEqualTo(report.get("asOfMaxMs").asDouble());
+        assertThat(report.get("asOfStateRows").asDouble()).isPositive();
+
+        // the library replay runs when the jar is built, else it says why it was skipped
+        JsonNode replaySeconds = report.get("replayLibrarySeconds");
+        if (replaySeconds.isNull()) {
+            assertThat(report.get("replayLibraryNote").asText()).isNotBlank();
+        } else {
+            assertThat(replaySeconds.asDouble()).isPositive();
+            assertThat(report.get("replayLibraryScenarios").asInt()).isPositive();
+            assertThat(report.get("replayLibraryExit").isInt()).isTrue();
+        }
+
+        assertThat(report.get("targets")).hasSize(5);
+        for (JsonNode target : report.get("targets")) {
+            assertThat(target.get("name").asText()).isNotBlank();
+            assertThat(target.get("bound").asText()).isNotBlank();
+            assertThat(target.get("met").isBoolean()).isTrue();
+        }
+        assertThat(report.get("totalSeconds").asDouble()).isPositive();
+    }
+
+    @Test
+    void too_few_events_is_a_usage_error() {
+        assertThat(PciTimelineCommand.commandLine().execute("bench", "--events", "10")).isEqualTo(2);
+    }
+}
