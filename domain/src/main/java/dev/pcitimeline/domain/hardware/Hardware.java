@@ -31,6 +31,13 @@ public final class Hardware implements ConfigSpace {
     /** Bumped by every change, so views derived from the hardware alone can be cached. */
     private long version;
 
+    // Derived from the tree and its registers alone, so kept until the next change (see changed()).
+    // Xen's boot scan alone reads 8192 addresses, and the views read every function after each event.
+    /** Per bus, what a config read at each devfn reaches; null: not routed since the last change. */
+    private Answer[][] answers = new Answer[256][];
+    private List<Reached> reachable;
+    private SortedSet<Integer> decodeConflicts;
+
     private Hardware(int segment) {
         this.segment = segment;
     }
@@ -81,6 +88,14 @@ public final class Hardware implements ConfigSpace {
     /** Changes with every write, VF enable/disable, plug, unplug and reset. */
     public long version() {
         return version;
+    }
+
+    /** Every change to the tree or a register goes through here: a new version, derived answers dropped. */
+    private void changed() {
+        version++;
+        answers = new Answer[256][];
+        reachable = null;
+        decodeConflicts = null;
     }
 
     // ------------------------------------------------------------------ the tree
@@ -151,9 +166,95 @@ public final class Hardware implements ConfigSpace {
     /**
      * Routing of a config read (XEN-MODEL.md §1): from the highest root bus <= bus, down
      * through the first bridge (devfn order) whose secondary..subordinate holds the bus.
+     * Answered from a per-bus table built by {@link #route} on first use after each change.
      */
     @Override
     public Answer answerAt(int bus, int devfn) {
+        if ((bus & ~0xff) != 0 || (devfn & ~0xff) != 0) {
+            return route(bus, devfn); // not an address of this segment: routed as asked, never cached
+        }
+        Answer[] row = answers[bus];
+        if (row == null) {
+            row = answersOn(bus);
+            answers[bus] = row;
+        }
+        return row[devfn];
+    }
+
+    /** Shared by every bus where nothing answers. */
+    private static final Answer[] NOTHING = new Answer[256];
+
+    /**
+     * What {@link #route} gives for every devfn of {@code bus}, in one walk: the bus's level (where the
+     * routing stops), its physical functions when the level is that bus, then the virtual functions of
+     * the level's PFs in devfn order (the first PF whose VF has the RID answers, never over a physical one).
+     */
+    private Answer[] answersOn(int bus) {
+        Map.Entry<Integer, List<HardwareFunction>> root = roots.floorEntry(bus);
+        if (root == null) {
+            return NOTHING;
+        }
+        List<HardwareFunction> level = root.getValue();
+        int n = root.getKey();
+        while (bus != n) {
+            HardwareFunction through = null;
+            for (HardwareFunction f : level) {
+                if (f.isBridge() && f.buses().claims(bus)) {
+                    through = f;
+                    break;
+                }
+            }
+            if (through == null) {
+                break;
+            }
+            level = through.mutableChildren();
+            n = through.buses().secondary();
+        }
+        Answer[] row = null;
+        if (bus == n) {
+            for (HardwareFunction f : level) {
+                if (row == null) {
+                    row = new Answer[256];
+                }
+                if (row[f.devfn()] == null) {
+                    row[f.devfn()] = answer(f, level);
+                }
+            }
+        }
+        int low = bus * 256;
+        for (HardwareFunction pf : level) {
+            int enabled = pf.vfsEnabled();
+            if (enabled == 0) {
+                continue;
+            }
+            int first = n * 256 + pf.devfn() + pf.sriov().vfOffset();
+            int stride = pf.sriov().vfStride();
+            // only the VF indexes whose RID lands on this bus
+            int from;
+            int to;
+            if (stride == 0) {
+                from = 0;
+                to = first >= low && first < low + 256 ? 0 : -1;
+            } else {
+                from = Math.max(0, Math.floorDiv(low - first + stride - 1, stride));
+                to = Math.min(enabled - 1, Math.floorDiv(low + 255 - first, stride));
+            }
+            for (int index = from; index <= to; index++) {
+                int devfn = first + stride * index - low;
+                if (row == null) {
+                    row = new Answer[256];
+                }
+                if (row[devfn] == null) {
+                    row[devfn] = new Answer(HardwareFunction.vfId(pf.id(), index), DeviceKind.PCIE_ENDPOINT,
+                            null, 0, false, true);
+                }
+            }
+        }
+        return row == null ? NOTHING : row;
+    }
+
+    /** The routing itself, one address at a time (what {@link #answersOn} tabulates; package-private for tests). */
+    Answer route(int bus, int devfn) {
         Map.Entry<Integer, List<HardwareFunction>> root = roots.floorEntry(bus);
         if (root == null) {
             return null;
@@ -230,8 +331,15 @@ public final class Hardware implements ConfigSpace {
         return a != null && a.id().equals(f.id());
     }
 
-    /** Every function config space reaches now (virtual ones included), sorted by bus, devfn. */
+    /** Every function config space reaches now (virtual ones included), sorted by bus, devfn. Unmodifiable. */
     public List<Reached> reachableFunctions() {
+        if (reachable == null) {
+            reachable = findReachable();
+        }
+        return reachable;
+    }
+
+    private List<Reached> findReachable() {
         TreeMap<Integer, Reached> byRid = new TreeMap<>();
         for (HardwareFunction f : allFunctions()) {
             int rid = f.rid();
@@ -260,6 +368,13 @@ public final class Hardware implements ConfigSpace {
      * devfn order wins the routing).
      */
     public SortedSet<Integer> decodeConflicts() {
+        if (decodeConflicts == null) {
+            decodeConflicts = Collections.unmodifiableSortedSet(findDecodeConflicts());
+        }
+        return decodeConflicts;
+    }
+
+    private SortedSet<Integer> findDecodeConflicts() {
         SortedSet<Integer> conflicts = new TreeSet<>();
         for (List<HardwareFunction> level : roots.values()) {
             conflictsOn(level, conflicts);
@@ -298,7 +413,7 @@ public final class Hardware implements ConfigSpace {
             throw new IllegalArgumentException(bridgeId + " is a " + f.kind() + ", not a bridge: it has no bus registers");
         }
         BridgeBuses before = f.buses();
-        version++;
+        changed();
         f.setBuses(value);
         return before;
     }
@@ -311,7 +426,7 @@ public final class Hardware implements ConfigSpace {
             throw new IllegalArgumentException(problem);
         }
         pf.setVfsEnabled(n);
-        version++;
+        changed();
     }
 
     /** What forbids enabling {@code n} VFs on {@code pf}, or null. */
@@ -329,7 +444,7 @@ public final class Hardware implements ConfigSpace {
     public int disableVfs(String pfId) {
         HardwareFunction pf = require(pfId);
         int n = pf.vfsEnabled();
-        version++;
+        changed();
         pf.setVfsEnabled(0);
         return n;
     }
@@ -360,7 +475,7 @@ public final class Hardware implements ConfigSpace {
             f.parent().mutableChildren().remove(f);
         }
         f.detach();
-        version++;
+        changed();
         List<String> ids = new ArrayList<>(gone.size());
         for (HardwareFunction g : gone) {
             byId.remove(g.id());
@@ -375,7 +490,7 @@ public final class Hardware implements ConfigSpace {
         if (problem != null) {
             throw new IllegalArgumentException(problem);
         }
-        version++;
+        changed();
         if (ROOT.equals(parentId)) {
             return attach(null, spec.rootBusOrDefault(), spec);
         }
@@ -459,7 +574,7 @@ public final class Hardware implements ConfigSpace {
 
     /** Firmware reset: every bridge back to its power-on registers, every PF to its power-on VF count. */
     public void resetToPowerOn() {
-        version++;
+        changed();
         for (HardwareFunction f : byId.values()) {
             if (f.isBridge()) {
                 f.setBuses(f.powerOnBuses());

@@ -18,6 +18,14 @@ public record Finding(Kind kind, Integer bus, Bdf bdf, String message) {
         return kind + (bus != null ? " bus " + bus : bdf != null ? " " + bdf : "");
     }
 
+    /** Kind and subject as a value: equal exactly when {@link #key()}s are, and cheaper to build and hash. */
+    public Subject subject() {
+        return new Subject(kind, bus, bdf);
+    }
+
+    public record Subject(Kind kind, Integer bus, Bdf bdf) {
+    }
+
     public static Finding onBus(Kind kind, int bus, String message) {
         return new Finding(kind, bus, null, message);
     }

@@ -41,13 +41,18 @@ public final class Findings {
 
     /** Every finding, in the order of the table in §5, each group sorted by subject. */
     public static List<Finding> of(Hardware hw, Xen xen, Xen expected) {
+        return of(hw, xen, expected, null);
+    }
+
+    /** The same, with what depends on the bus2bridge table alone taken from (and kept in) {@code memo} if given. */
+    public static List<Finding> of(Hardware hw, Xen xen, Xen expected, Bus2BridgeMemo memo) {
         List<Finding> out = new ArrayList<>();
-        bus2bridge(xen, expected, out);
+        bus2bridge(xen, expected, out, memo);
         pdevs(hw, xen, out);
         contexts(hw, xen, out);
         for (int bus : hw.decodeConflicts()) {
-            out.add(Finding.onBus(DECODE_CONFLICT, bus, String.format(
-                    "two bridges on one bus both claim bus %02x: the first in devfn order takes its config cycles", bus)));
+            out.add(Finding.onBus(DECODE_CONFLICT, bus, "two bridges on one bus both claim bus " + hex2(bus)
+                    + ": the first in devfn order takes its config cycles"));
         }
         if (xen.hung()) {
             out.add(new Finding(XEN_HUNG, null, null,
@@ -56,34 +61,46 @@ public final class Findings {
         return out;
     }
 
-    private static void bus2bridge(Xen xen, Xen expected, List<Finding> out) {
-        List<Finding> self = new ArrayList<>();
+    private static void bus2bridge(Xen xen, Xen expected, List<Finding> out, Bus2BridgeMemo memo) {
+        if (memo != null) {
+            memo.sync(xen);
+        }
+        List<Finding> loops = memo == null ? null : memo.loops();
+        List<Finding> self = memo == null ? null : memo.self();
+        boolean walk = loops == null;
+        if (walk) {
+            loops = new ArrayList<>();
+            self = new ArrayList<>();
+        }
         List<Finding> dangling = new ArrayList<>();
         List<Finding> stale = new ArrayList<>();
         for (int bus = 0; bus < 256; bus++) {
             Bus2BridgeEntry e = xen.bus2bridge(bus);
             if (e.map()) {
-                String target = String.format("%02x:%02x.%x", e.bus(), e.devfn() >> 3, e.devfn() & 7);
-                if (xen.findUpstreamBridge(bus, 0).result() == -1) {
-                    out.add(Finding.onBus(BUS2BRIDGE_LOOP, bus, String.format(
-                            "the upstream walk from bus %02x never ends (entry -> %s): find_upstream_bridge gives -1",
-                            bus, target)));
+                // messages are only formatted for findings that hold: most entries are fine
+                if (walk && xen.findUpstreamBridge(bus, 0).result() == -1) {
+                    loops.add(Finding.onBus(BUS2BRIDGE_LOOP, bus, "the upstream walk from bus " + hex2(bus)
+                            + " never ends (entry -> " + target(e) + "): find_upstream_bridge gives -1"));
                 }
-                if (e.bus() == bus) {
-                    self.add(Finding.onBus(BUS2BRIDGE_SELF, bus, String.format(
-                            "bus2bridge[%02x] points at %s, a function on bus %02x itself", bus, target, bus)));
+                if (walk && e.bus() == bus) {
+                    self.add(Finding.onBus(BUS2BRIDGE_SELF, bus, "bus2bridge[" + hex2(bus) + "] points at "
+                            + target(e) + ", a function on bus " + hex2(bus) + " itself"));
                 }
                 if (xen.pdev(e.bus(), e.devfn()) == null) {
-                    dangling.add(Finding.onBus(BUS2BRIDGE_DANGLING, bus, String.format(
-                            "bus2bridge[%02x] points at %s, where Xen has no pdev", bus, target)));
+                    dangling.add(Finding.onBus(BUS2BRIDGE_DANGLING, bus, "bus2bridge[" + hex2(bus) + "] points at "
+                            + target(e) + ", where Xen has no pdev"));
                 }
             }
             Bus2BridgeEntry want = expected.bus2bridge(bus);
             if (!sameMapping(e, want)) {
-                stale.add(Finding.onBus(BUS2BRIDGE_STALE, bus, String.format(
-                        "bus2bridge[%02x] is %s, a fresh boot on this hardware gives %s", bus, describe(e), describe(want))));
+                stale.add(Finding.onBus(BUS2BRIDGE_STALE, bus, "bus2bridge[" + hex2(bus) + "] is " + describe(e)
+                        + ", a fresh boot on this hardware gives " + describe(want)));
             }
         }
+        if (walk && memo != null) {
+            memo.loopsAndSelf(loops, self);
+        }
+        out.addAll(loops);
         out.addAll(self);
         out.addAll(dangling);
         out.addAll(stale);
@@ -95,7 +112,37 @@ public final class Findings {
     }
 
     private static String describe(Bus2BridgeEntry e) {
-        return e.map() ? String.format("%02x:%02x.%x", e.bus(), e.devfn() >> 3, e.devfn() & 7) : "unmapped";
+        return e.map() ? target(e) : "unmapped";
+    }
+
+    private static String target(Bus2BridgeEntry e) {
+        return shortText(e.bus(), e.devfn());
+    }
+
+    // Messages are built for every finding after every event that changes Xen or the hardware:
+    // plain hex digits instead of String.format, same text ("%02x:%02x.%x", "%02x").
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    /** {@code %02x} of a bus number. */
+    static String hex2(int value) {
+        if ((value & ~0xff) != 0) {
+            return String.format("%02x", value);
+        }
+        return new String(new char[]{HEX[value >> 4], HEX[value & 15]});
+    }
+
+    /** {@link Bdf#shortText()}: {@code BB:DD.F}. */
+    static String shortText(Bdf bdf) {
+        return shortText(bdf.bus(), bdf.devfn());
+    }
+
+    private static String shortText(int bus, int devfn) {
+        if ((bus & ~0xff) != 0 || (devfn & ~0xff) != 0) {
+            return String.format("%02x:%02x.%x", bus, devfn >> 3, devfn & 7);
+        }
+        int device = devfn >> 3;
+        return new String(new char[]{HEX[bus >> 4], HEX[bus & 15], ':', HEX[device >> 4], HEX[device & 15], '.',
+                HEX[devfn & 7]});
     }
 
     private static void pdevs(Hardware hw, Xen xen, List<Finding> out) {
@@ -103,7 +150,7 @@ public final class Findings {
             ConfigSpace.Answer now = hw.answerAt(p.bdf().bus(), p.bdf().devfn());
             String nowId = now == null ? null : now.id();
             if (nowId == null || !nowId.equals(p.allocatedFor())) {
-                out.add(Finding.onBdf(PDEV_STALE, p.bdf(), p.bdf().shortText() + " was allocated for "
+                out.add(Finding.onBdf(PDEV_STALE, p.bdf(), shortText(p.bdf()) + " was allocated for "
                         + (p.allocatedFor() == null ? "nothing" : p.allocatedFor()) + " but now "
                         + (nowId == null ? "nothing answers there" : nowId + " answers there")));
             }
@@ -111,7 +158,7 @@ public final class Findings {
         for (Hardware.Reached r : hw.reachableFunctions()) {
             if (xen.pdev(r.bdf().bus(), r.bdf().devfn()) == null) {
                 out.add(Finding.onBdf(PDEV_MISSING, r.bdf(),
-                        r.id() + " answers at " + r.bdf().shortText() + " but Xen has no pdev there"));
+                        r.id() + " answers at " + shortText(r.bdf()) + " but Xen has no pdev there"));
             }
         }
     }
@@ -130,12 +177,14 @@ public final class Findings {
                 DomainId holder = entries.get(rid);
                 Bdf at = Bdf.ofRid(xen.segment(), rid);
                 if (holder == null) {
-                    missing.putIfAbsent(rid, Finding.onBdf(CONTEXT_MISSING, at, p.bdf().shortText() + " (owned by "
-                            + p.owner() + ") needs requester ID " + at.shortText() + " and it has no context entry"
-                            + (rid == p.bdf().rid() && p.type().isBridge() ? " (Xen 4.4 never maps bridges themselves)" : "")));
-                } else if (!holder.equals(p.owner())) {
-                    foreign.putIfAbsent(rid, Finding.onBdf(CONTEXT_FOREIGN, at, p.bdf().shortText() + " (owned by "
-                            + p.owner() + ") needs requester ID " + at.shortText() + " but its entry belongs to " + holder));
+                    if (!missing.containsKey(rid)) { // the first pdev needing it names it
+                        missing.put(rid, Finding.onBdf(CONTEXT_MISSING, at, shortText(p.bdf()) + " (owned by "
+                                + p.owner() + ") needs requester ID " + shortText(at) + " and it has no context entry"
+                                + (rid == p.bdf().rid() && p.type().isBridge() ? " (Xen 4.4 never maps bridges themselves)" : "")));
+                    }
+                } else if (!holder.equals(p.owner()) && !foreign.containsKey(rid)) {
+                    foreign.put(rid, Finding.onBdf(CONTEXT_FOREIGN, at, shortText(p.bdf()) + " (owned by "
+                            + p.owner() + ") needs requester ID " + shortText(at) + " but its entry belongs to " + holder));
                 }
             }
         }
@@ -144,7 +193,7 @@ public final class Findings {
         for (Map.Entry<Integer, DomainId> e : entries.entrySet()) {
             if (!needed.contains(e.getKey())) {
                 Bdf at = Bdf.ofRid(xen.segment(), e.getKey());
-                out.add(Finding.onBdf(CONTEXT_ORPHAN, at, "the context entry for " + at.shortText() + " (" + e.getValue()
+                out.add(Finding.onBdf(CONTEXT_ORPHAN, at, "the context entry for " + shortText(at) + " (" + e.getValue()
                         + ") is needed by no pdev a domain owns"));
             }
         }

@@ -53,6 +53,41 @@ public record MachineView(long event, int step, boolean hung, List<PdevRow> pdev
                 Findings.of(machine.hardware(), xen, expected));
     }
 
+    /**
+     * The views of {@code machine} one event after {@code previous} (the views of the same machine before it),
+     * recomputing only what that event can have changed: Xen's tables when {@code xenChanged}, the hardware rows
+     * when {@code hardwareChanged}, the findings when either. Lists that come out equal are {@code previous}'s
+     * own instances, so a caller can tell "unchanged" by identity. Equal to {@link #of} for the same machine.
+     * {@code memo} is the fold's own (see {@link Bus2BridgeMemo}).
+     */
+    public static MachineView next(MachineView previous, Machine machine, Xen expected, boolean hardwareChanged,
+                                   boolean xenChanged, Bus2BridgeMemo memo) {
+        if (!hardwareChanged && !xenChanged) {
+            return new MachineView(machine.events(), machine.steps() - 1, previous.hung, previous.pdevs,
+                    previous.bus2bridge, previous.upstream, previous.contexts, previous.hardware, previous.findings);
+        }
+        Xen xen = machine.xen();
+        List<PdevRow> pdevs = previous.pdevs;
+        List<Bus2BridgeRow> bus2bridge = previous.bus2bridge;
+        List<UpstreamRow> upstream = previous.upstream;
+        List<ContextRow> contexts = previous.contexts;
+        if (xenChanged) {
+            pdevs = same(previous.pdevs, pdevs(xen));
+            bus2bridge = same(previous.bus2bridge, bus2bridge(xen));
+            upstream = same(previous.upstream, upstream(xen, memo));
+            contexts = same(previous.contexts, contexts(xen));
+        }
+        List<HardwareRow> hardware = hardwareChanged ? same(previous.hardware, hardware(machine.hardware()))
+                : previous.hardware;
+        List<Finding> findings = same(previous.findings, Findings.of(machine.hardware(), xen, expected, memo));
+        return new MachineView(machine.events(), machine.steps() - 1, xen.hung(), pdevs, bus2bridge, upstream,
+                contexts, hardware, findings);
+    }
+
+    private static <R> List<R> same(List<R> before, List<R> now) {
+        return before.equals(now) ? before : now;
+    }
+
     public static List<PdevRow> pdevs(Xen xen) {
         List<PdevRow> rows = new ArrayList<>();
         for (Pdev p : xen.pdevs()) {
@@ -75,12 +110,27 @@ public record MachineView(long event, int step, boolean hung, List<PdevRow> pdev
     }
 
     public static List<UpstreamRow> upstream(Xen xen) {
+        return upstream(xen, null);
+    }
+
+    /** The same, each pdev's walk taken from (and kept in) {@code memo} if given. */
+    public static List<UpstreamRow> upstream(Xen xen, Bus2BridgeMemo memo) {
+        if (memo != null) {
+            memo.sync(xen);
+        }
         List<UpstreamRow> rows = new ArrayList<>();
         for (Pdev p : xen.pdevs()) {
-            UpstreamResult r = xen.findUpstreamBridge(p.bdf().bus(), p.bdf().devfn());
-            rows.add(r.result() == 1
-                    ? new UpstreamRow(p.bdf(), 1, Bdf.of(xen.segment(), r.bus(), r.devfn()), r.secbus())
-                    : new UpstreamRow(p.bdf(), r.result(), null, null));
+            UpstreamRow row = memo == null ? null : memo.upstream(p.bdf());
+            if (row == null) {
+                UpstreamResult r = xen.findUpstreamBridge(p.bdf().bus(), p.bdf().devfn());
+                row = r.result() == 1
+                        ? new UpstreamRow(p.bdf(), 1, Bdf.of(xen.segment(), r.bus(), r.devfn()), r.secbus())
+                        : new UpstreamRow(p.bdf(), r.result(), null, null);
+                if (memo != null) {
+                    memo.upstream(p.bdf(), row);
+                }
+            }
+            rows.add(row);
         }
         return rows;
     }

@@ -19,8 +19,14 @@ public record TableChange<R>(List<R> closed, List<R> opened) {
         opened = List.copyOf(opened);
     }
 
+    private static final TableChange<?> NONE = new TableChange<>(List.of(), List.of());
+
     /** The change from {@code before} to {@code after}, rows identified by {@code key} (unique in each list). */
+    @SuppressWarnings("unchecked")
     public static <R, K> TableChange<R> between(List<R> before, List<R> after, Function<R, K> key) {
+        if (before == after) {
+            return (TableChange<R>) NONE; // the fold hands on unchanged tables as the same list
+        }
         Map<K, R> old = index(before, key);
         Map<K, R> now = index(after, key);
         List<R> closed = new ArrayList<>();

@@ -7,9 +7,15 @@ import dev.pcitimeline.domain.machine.Machine;
 import dev.pcitimeline.domain.machine.StepOutcome;
 import dev.pcitimeline.domain.value.Outcome;
 import dev.pcitimeline.domain.value.Policy;
+import dev.pcitimeline.domain.view.Bus2BridgeMemo;
 import dev.pcitimeline.domain.view.Finding;
 import dev.pcitimeline.domain.view.Findings;
 import dev.pcitimeline.domain.view.MachineView;
+import dev.pcitimeline.domain.value.Bdf;
+import dev.pcitimeline.domain.value.DomainId;
+import dev.pcitimeline.domain.xen.Bus2BridgeEntry;
+import dev.pcitimeline.domain.xen.Bus2BridgeRule;
+import dev.pcitimeline.domain.xen.Pdev;
 import dev.pcitimeline.domain.xen.Xen;
 import dev.pcitimeline.domain.xen.XenTrace;
 
@@ -36,6 +42,10 @@ public final class TimelineCursor {
     /** The fresh boot findings compare against, for the hardware version it was computed on. */
     private Xen expected;
     private long expectedForVersion = Long.MIN_VALUE;
+    /** What the view derives from Xen's bus2bridge table alone, while that stays the same. */
+    private final Bus2BridgeMemo bus2bridgeMemo = new Bus2BridgeMemo();
+    /** The hardware version {@link #view} was computed on. */
+    private long viewForVersion = Long.MIN_VALUE;
     private MachineView view = NOTHING;
     private List<DatedFinding> findings = List.of();
     private final List<StepRecord> steps = new ArrayList<>();
@@ -45,7 +55,7 @@ public final class TimelineCursor {
     private TimelineCursor(SystemCreated created, Policy policy) {
         this.created = Objects.requireNonNull(created, "created");
         this.machine = Machine.created(created, Objects.requireNonNull(policy, "policy"));
-        this.latest = settle(created, Outcome.OK, null);
+        this.latest = settle(created, Outcome.OK, null, true);
     }
 
     /** A cursor at event 1 (the SystemCreated) under the system's own policy. */
@@ -72,13 +82,87 @@ public final class TimelineCursor {
             throw new IllegalArgumentException("event of system " + event.systemId() + " fed to the fold of "
                     + created.systemId());
         }
-        Outcome outcome = machine.apply(event, trace);
+        Outcome outcome;
+        boolean xenChanged;
+        if (event instanceof SegmentEvent.XenObserved<?>) {
+            XenChanges changes = new XenChanges(trace);
+            outcome = machine.apply(event, changes);
+            xenChanged = changes.changed;
+        } else {
+            outcome = machine.apply(event, trace);
+            // Xen's boot empties its tables without a trace call; other events never reach Xen (Machine.apply)
+            xenChanged = event instanceof SegmentEvent.XenBooted;
+        }
         Outcome recorded = event instanceof SegmentEvent.XenObserved<?> observed ? observed.outcome() : null;
-        return latest = settle(event, outcome, recorded);
+        return latest = settle(event, outcome, recorded, xenChanged);
     }
 
-    /** Step bookkeeping, then the new view and finding runs. */
-    private Advance settle(SegmentEvent event, Outcome outcome, Outcome recorded) {
+    /**
+     * Passes every call on to the caller's trace and notes whether Xen changed anything: the model reports each
+     * change to its pdevs, bus2bridge entries, context entries and hang through these calls.
+     */
+    private static final class XenChanges implements XenTrace {
+        private final XenTrace trace;
+        private boolean changed;
+
+        XenChanges(XenTrace trace) {
+            this.trace = trace;
+        }
+
+        @Override
+        public void configRead(Bdf at, String register, int value, String answeredBy) {
+            trace.configRead(at, register, value, answeredBy);
+        }
+
+        @Override
+        public void bus2bridgeWritten(int bus, Bus2BridgeEntry before, Bus2BridgeEntry after, Bus2BridgeRule rule) {
+            changed = true;
+            trace.bus2bridgeWritten(bus, before, after, rule);
+        }
+
+        @Override
+        public void pdevAdded(Pdev pdev) {
+            changed = true;
+            trace.pdevAdded(pdev);
+        }
+
+        @Override
+        public void pdevRemoved(Pdev pdev) {
+            changed = true;
+            trace.pdevRemoved(pdev);
+        }
+
+        @Override
+        public void pdevOwnerChanged(Pdev before, Pdev after) {
+            changed = true;
+            trace.pdevOwnerChanged(before, after);
+        }
+
+        @Override
+        public void contextMapped(int rid, DomainId domain) {
+            changed = true;
+            trace.contextMapped(rid, domain);
+        }
+
+        @Override
+        public void contextUnmapped(int rid, DomainId domain) {
+            changed = true;
+            trace.contextUnmapped(rid, domain);
+        }
+
+        @Override
+        public void hung(String where) {
+            changed = true;
+            trace.hung(where);
+        }
+    }
+
+    /**
+     * Step bookkeeping, then the new view and finding runs. Only what the event changed is recomputed: the
+     * hardware rows when the hardware's version moved, Xen's tables when Xen reported a change, the findings
+     * when either did (about a third of a history's events change neither: markers, dom0's own bookkeeping).
+     */
+    private Advance settle(SegmentEvent event, Outcome outcome, Outcome recorded, boolean xenChanged) {
         long n = machine.events();
         if (event instanceof StepStarted s) {
             if (s.index() != machine.steps() - 1) {
@@ -96,8 +180,17 @@ public final class TimelineCursor {
         }
         MachineView before = view;
         List<DatedFinding> findingsBefore = findings;
-        view = MachineView.of(machine, expected());
-        findings = date(view.findings(), findingsBefore, n);
+        long version = machine.hardware().version();
+        if (before == NOTHING) {
+            view = MachineView.of(machine, expected());
+        } else {
+            boolean hardwareChanged = version != viewForVersion;
+            view = MachineView.next(before, machine, expected(), hardwareChanged, xenChanged, bus2bridgeMemo);
+        }
+        viewForVersion = version;
+        if (view.findings() != before.findings()) {
+            findings = date(view.findings(), findingsBefore, n);
+        }
         StepRecord current = steps.isEmpty() ? null : steps.get(steps.size() - 1);
         return new Advance(n, event, outcome, recorded, view.step(), current, before, findingsBefore, view, findings);
     }
@@ -111,15 +204,19 @@ public final class TimelineCursor {
         return expected;
     }
 
-    /** A finding keeps its {@code since} while its key holds from one event to the next. */
+    /**
+     * A finding keeps its {@code since} while its key holds from one event to the next. (Called when the findings
+     * changed: unchanged findings keep the very same list.) An unchanged finding keeps its DatedFinding instance.
+     */
     private static List<DatedFinding> date(List<Finding> now, List<DatedFinding> before, long event) {
-        Map<String, Long> since = new HashMap<>();
+        Map<Finding.Subject, DatedFinding> held = new HashMap<>(before.size() * 2);
         for (DatedFinding d : before) {
-            since.put(d.key(), d.since());
+            held.put(d.finding().subject(), d);
         }
         List<DatedFinding> out = new ArrayList<>(now.size());
         for (Finding f : now) {
-            out.add(new DatedFinding(f, since.getOrDefault(f.key(), event)));
+            DatedFinding d = held.get(f.subject());
+            out.add(d == null ? new DatedFinding(f, event) : d.finding().equals(f) ? d : new DatedFinding(f, d.since()));
         }
         return List.copyOf(out);
     }

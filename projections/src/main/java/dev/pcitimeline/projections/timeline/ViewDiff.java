@@ -23,7 +23,8 @@ public record ViewDiff(TableChange<PdevRow> pdevs, TableChange<Bus2BridgeRow> bu
                 TableChange.between(before.upstream(), after.upstream(), UpstreamRow::bdf),
                 TableChange.between(before.contexts(), after.contexts(), ContextRow::bdf),
                 TableChange.between(before.hardware(), after.hardware(), HardwareRow::bdf),
-                TableChange.between(findingsBefore, findingsAfter, DatedFinding::key));
+                // the subject is the key as a value: same identity, no text built per finding
+                TableChange.between(findingsBefore, findingsAfter, d -> d.finding().subject()));
     }
 
     public boolean isEmpty() {
