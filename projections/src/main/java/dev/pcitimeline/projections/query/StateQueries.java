@@ -35,8 +35,8 @@ import java.util.Optional;
  */
 @Service
 public class StateQueries {
-    /** A row version valid at event N (bound twice: N, N). */
-    private static final String VALID_AT = " WHERE system_id = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)";
+    /** Length classes of closed row versions a query may meet beyond those its system's event count allows. */
+    private static final int SPARE_CLASSES = 1;
     private static final Duration POLL = Duration.ofMillis(10);
 
     private final JdbcTemplate jdbc;
@@ -106,25 +106,27 @@ public class StateQueries {
         LogRow log = jdbc.queryForObject("SELECT step_index, step_outcome, hung FROM view_event_log"
                         + " WHERE system_id = ? AND event_number = ?",
                 (rs, i) -> new LogRow(rs.getInt(1), rs.getString(2), rs.getBoolean(3)), id, n);
-        List<Pdev> pdevs = jdbc.query("SELECT bdf, dev_type, domain_id, virtfn_of FROM view_pdevs" + VALID_AT
+        ValidAt at = new ValidAt(id, n, s.events());
+        List<Pdev> pdevs = jdbc.query(at.sql("bdf, dev_type, domain_id, virtfn_of, rid", "view_pdevs", "")
                         + " ORDER BY rid",
-                (rs, i) -> new Pdev(rs.getString(1), rs.getString(2), integer(rs, 3), rs.getString(4)), id, n, n);
-        List<Bus2BridgeMapping> bus2bridge = jdbc.query("SELECT bus, bridge FROM view_bus2bridge" + VALID_AT
-                        + " AND mapped ORDER BY bus",
-                (rs, i) -> new Bus2BridgeMapping(rs.getInt(1), rs.getString(2)), id, n, n);
-        List<Upstream> upstream = jdbc.query("SELECT bdf, result, bridge, secbus FROM view_upstream" + VALID_AT
+                (rs, i) -> new Pdev(rs.getString(1), rs.getString(2), integer(rs, 3), rs.getString(4)), at.args());
+        List<Bus2BridgeMapping> bus2bridge = jdbc.query(at.sql("bus, bridge", "view_bus2bridge", " AND mapped")
+                        + " ORDER BY bus",
+                (rs, i) -> new Bus2BridgeMapping(rs.getInt(1), rs.getString(2)), at.args());
+        List<Upstream> upstream = jdbc.query(at.sql("bdf, result, bridge, secbus, rid", "view_upstream", "")
                         + " ORDER BY rid",
-                (rs, i) -> new Upstream(rs.getString(1), rs.getInt(2), rs.getString(3), integer(rs, 4)), id, n, n);
-        List<Context> contexts = jdbc.query("SELECT bdf, domain_id FROM view_contexts" + VALID_AT + " ORDER BY rid",
-                (rs, i) -> new Context(rs.getString(1), rs.getInt(2)), id, n, n);
-        List<HardwareFunction> hardware = jdbc.query("SELECT bdf, function_id, kind, pri_bus, sec_bus, sub_bus"
-                        + " FROM view_hardware" + VALID_AT + " ORDER BY rid",
+                (rs, i) -> new Upstream(rs.getString(1), rs.getInt(2), rs.getString(3), integer(rs, 4)), at.args());
+        List<Context> contexts = jdbc.query(at.sql("bdf, domain_id, rid", "view_contexts", "") + " ORDER BY rid",
+                (rs, i) -> new Context(rs.getString(1), rs.getInt(2)), at.args());
+        List<HardwareFunction> hardware = jdbc.query(at.sql("bdf, function_id, kind, pri_bus, sec_bus, sub_bus, rid",
+                        "view_hardware", "") + " ORDER BY rid",
                 (rs, i) -> new HardwareFunction(rs.getString(1), rs.getString(2), rs.getString(3),
-                        integer(rs, 4) == null ? null : List.of(rs.getInt(4), rs.getInt(5), rs.getInt(6))), id, n, n);
-        List<FindingEntry> findings = new ArrayList<>(jdbc.query("SELECT kind, bus, bdf, since, message"
-                        + " FROM view_findings" + VALID_AT + " ORDER BY kind_order, bus, rid",
+                        integer(rs, 4) == null ? null : List.of(rs.getInt(4), rs.getInt(5), rs.getInt(6))), at.args());
+        List<FindingEntry> findings = new ArrayList<>(jdbc.query(at.sql(
+                        "kind, bus, bdf, since, message, kind_order, rid", "view_findings", "")
+                        + " ORDER BY kind_order, bus, rid",
                 (rs, i) -> new FindingEntry(rs.getString(1), integer(rs, 2), rs.getString(3), rs.getLong(4),
-                        rs.getString(5)), id, n, n));
+                        rs.getString(5)), at.args()));
         findings.sort(StateDocuments.FINDING_ORDER);
         List<StepRecord> stepRows = jdbc.query("SELECT step_index, keyword, step_text, marker_event, first_event,"
                         + " last_event, outcome FROM view_steps WHERE system_id = ? AND marker_event <= ?"
@@ -140,6 +142,50 @@ public class StateQueries {
         }
         return new StateDocument(s.scenario(), id, s.policy(), s.segment(), n, log.step(), log.hung(), pdevs,
                 bus2bridge, upstream, contexts, hardware, findings, steps, List.of());
+    }
+
+    /**
+     * The row versions of one system valid at event N: {@code valid_from <= N < valid_to}, or still open
+     * (V3__view_span_class.sql). Open versions have no span class; a closed version of class k (length in
+     * 2^k..2^(k+1)-1) valid at N started after N - 2^(k+1), so each class is one index range of about the state's
+     * size, not the whole history before N. Versions are at most as long as the system has events, which bounds
+     * the classes to read.
+     */
+    private static final class ValidAt {
+        private final String system;
+        private final long n;
+        private final int classes;
+
+        ValidAt(String system, long n, long events) {
+            this.system = system;
+            this.n = n;
+            this.classes = Math.min(41, 64 - Long.numberOfLeadingZeros(Math.max(1, events)) + SPARE_CLASSES);
+        }
+
+        /** {@code SELECT columns FROM table} for the versions valid at N, {@code condition} ANDed to each part. */
+        String sql(String columns, String table, String condition) {
+            StringBuilder sql = new StringBuilder("SELECT ").append(columns).append(" FROM ").append(table)
+                    .append(" WHERE system_id = ? AND span_class IS NULL AND valid_from <= ?").append(condition);
+            for (int k = 0; k < classes; k++) {
+                sql.append(" UNION ALL SELECT ").append(columns).append(" FROM ").append(table)
+                        .append(" WHERE system_id = ? AND span_class = ").append(k)
+                        .append(" AND valid_from > ? AND valid_from <= ? AND valid_to > ?").append(condition);
+            }
+            return sql.toString();
+        }
+
+        Object[] args() {
+            Object[] args = new Object[2 + 4 * classes];
+            args[0] = system;
+            args[1] = n;
+            for (int k = 0; k < classes; k++) {
+                args[2 + 4 * k] = system;
+                args[3 + 4 * k] = k >= 62 ? Long.MIN_VALUE : n - (2L << k);
+                args[4 + 4 * k] = n;
+                args[5 + 4 * k] = n;
+            }
+            return args;
+        }
     }
 
     // ------------------------------------------------------------------ systems and progress
