@@ -12,14 +12,21 @@ import java.util.Map;
  * A system whose fold failed is remembered as failed so its later events are skipped, not refolded.
  */
 final class CursorCache {
-    /** A cached cursor, or the event at which the system's fold failed (cursor null). */
-    record Entry(TimelineCursor cursor, long failedAt) {
-        static Entry of(TimelineCursor cursor) {
-            return new Entry(cursor, 0);
+    /**
+     * A cached cursor, or the event at which the system's fold failed (cursor null), and the system's committed
+     * open row versions when known (null: not loaded yet, see {@link OpenVersions}).
+     */
+    record Entry(TimelineCursor cursor, long failedAt, OpenVersions open) {
+        static Entry of(TimelineCursor cursor, OpenVersions open) {
+            return new Entry(cursor, 0, open);
         }
 
         static Entry failed(long event) {
-            return new Entry(null, event);
+            return new Entry(null, event, null);
+        }
+
+        Entry withOpen(OpenVersions versions) {
+            return new Entry(cursor, failedAt, versions);
         }
 
         boolean isFailed() {

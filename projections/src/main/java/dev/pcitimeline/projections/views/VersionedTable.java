@@ -57,8 +57,15 @@ record VersionedTable<R>(String table, String keyColumn, List<String> columns, F
 
     static final List<VersionedTable<?>> ALL = List.of(PDEVS, BUS2BRIDGE, UPSTREAM, CONTEXTS, HARDWARE, FINDINGS);
 
+    /** Closes a key's open version, whichever it is: reads every version the key ever had. */
     String closeSql() {
         return "UPDATE " + table + " SET valid_to = ? WHERE system_id = ? AND " + keyColumn + " = ? AND valid_to IS NULL";
+    }
+
+    /** Closes the open version that started at a known valid_from: one row by primary key. */
+    String closeByPrimaryKeySql() {
+        return "UPDATE " + table + " SET valid_to = ? WHERE system_id = ? AND " + keyColumn + " = ? AND valid_from = ?"
+                + " AND valid_to IS NULL";
     }
 
     String insertSql() {

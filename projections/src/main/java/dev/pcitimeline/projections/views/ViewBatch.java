@@ -17,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The rows one processor batch (one transaction) writes, collected in memory and flushed as
@@ -137,8 +138,33 @@ final class ViewBatch {
         return eventLog;
     }
 
+    /** Versions of earlier batches to close: {valid_to, system, key}. */
     List<Object[]> closes(VersionedTable<?> table) {
         return versions.get(table).closes;
+    }
+
+    /** Systems with versions of earlier batches to close. */
+    Set<String> systemsClosingVersions() {
+        Set<String> out = new LinkedHashSet<>();
+        for (Versions v : versions.values()) {
+            for (Object[] close : v.closes) {
+                out.add((String) close[1]);
+            }
+        }
+        return out;
+    }
+
+    /** Brings each system's committed open versions up to date with this batch (once its rows are written). */
+    void recordOpenVersions(Function<String, OpenVersions> open) {
+        for (Map.Entry<VersionedTable<?>, Versions> e : versions.entrySet()) {
+            VersionedTable<?> table = e.getKey();
+            for (Object[] close : e.getValue().closes) {
+                open.apply((String) close[1]).closed(table, close[2]);
+            }
+            for (Pending p : e.getValue().open.values()) {
+                open.apply(p.system()).opened(table, p.key(), p.validFrom());
+            }
+        }
     }
 
     List<Object[]> inserts(VersionedTable<?> table) {

@@ -70,7 +70,7 @@ public class ViewProjection {
             fail(batch, system, n, e);
             return;
         }
-        cursors.put(system, CursorCache.Entry.of(cursor));
+        cursors.put(system, CursorCache.Entry.of(cursor, OpenVersions.none()));
         batch.systemCreated(event, message.getTimestamp());
         write(batch, system, cursor.latest(), message.getTimestamp(), payload);
     }
@@ -115,7 +115,7 @@ public class ViewProjection {
         }
         try {
             TimelineCursor cursor = history.fold(system, null, n - 1);
-            cursors.put(system, CursorCache.Entry.of(cursor));
+            cursors.put(system, CursorCache.Entry.of(cursor, null)); // its open versions: loaded when needed
             log.debug("views: cursor of system {} rebuilt up to event {}", system, n - 1);
             return cursor;
         } catch (EventHistory.FoldFailedException e) {
@@ -134,6 +134,22 @@ public class ViewProjection {
                     advance.recordedOutcome(), advance.outcome());
         }
         batch.advanced(system, advance, time, payload);
+    }
+
+    /**
+     * The committed open versions of {@code system}'s rows, loaded from the tables the first time they are needed
+     * after its cursor was (re)built, and kept with the cursor; the writer brings them up to date with each batch.
+     */
+    private OpenVersions openVersions(String system) {
+        CursorCache.Entry entry = cursors.get(system);
+        if (entry != null && entry.open() != null) {
+            return entry.open();
+        }
+        OpenVersions loaded = writer.loadOpenVersions(system);
+        if (entry != null && !entry.isFailed()) {
+            cursors.put(system, entry.withOpen(loaded));
+        }
+        return loaded;
     }
 
     private void fail(ViewBatch batch, String system, long event, Throwable cause) {
@@ -163,7 +179,7 @@ public class ViewProjection {
         UnitOfWork<?> root = CurrentUnitOfWork.get().root();
         return root.getOrComputeResource(BATCH_RESOURCE, key -> {
             ViewBatch batch = new ViewBatch();
-            root.onPrepareCommit(u -> writer.flush(batch));
+            root.onPrepareCommit(u -> writer.flush(batch, this::openVersions));
             root.onRollback(u -> cursors.evict(batch.systems()));
             return batch;
         });
