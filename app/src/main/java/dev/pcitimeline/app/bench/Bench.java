@@ -22,6 +22,7 @@ import javax.sql.DataSource;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -91,8 +92,9 @@ public final class Bench {
         long peakHeapMiB = heap.finish() / (1024 * 1024);
         return new BenchReport(events, steps.size(), options.seed(), cores, jvm, maxHeapMiB, peakHeapMiB,
                 Math.round(raw), Math.round(ingest.eventsPerSecond), BenchReport.round(ratio, 3),
-                Math.round(ingest.withViewsEventsPerSecond), Math.round(rebuild.eventsPerSecond),
-                BenchReport.round(rebuild.resetMs, 1), BenchReport.round(asOf.p50, 2), BenchReport.round(asOf.p99, 2),
+                Math.round(ingest.withViewsEventsPerSecond), BenchReport.round(ingest.cpuSeconds, 1),
+                Math.round(rebuild.eventsPerSecond), BenchReport.round(rebuild.resetMs, 1),
+                BenchReport.round(rebuild.cpuSeconds, 1), BenchReport.round(asOf.p50, 2), BenchReport.round(asOf.p99, 2),
                 BenchReport.round(asOf.max, 2), asOf.samples, BenchReport.round(asOf.rows, 1), Math.round(fold),
                 library.seconds() == null ? null : BenchReport.round(library.seconds(), 2), library.scenarios(),
                 library.exit(), library.note(), generateMs,
@@ -123,12 +125,13 @@ public final class Bench {
         return rates[2];
     }
 
-    private record Ingest(double eventsPerSecond, double withViewsEventsPerSecond) {
+    private record Ingest(double eventsPerSecond, double withViewsEventsPerSecond, double cpuSeconds) {
     }
 
     /** The history through CommandGateway, one command per step, the views processing alongside. */
     private Ingest ingest(SegmentEvent.SystemCreated created, List<Step> steps, long events) {
         say("ingesting %,d steps through the command side (views running)...", steps.size());
+        long cpu = processCpuNanos();
         long t = System.nanoTime();
         gateway.sendAndWait(new CreateSystem(SYSTEM, created.scenario(), created.description(), created.policy(),
                 created.segment(), created.topology()));
@@ -150,17 +153,28 @@ public final class Bench {
         }
         awaitViews(events, t, "views");
         long viewsDone = System.nanoTime();
-        Ingest ingest = new Ingest(events / ((commandsDone - t) / 1e9), events / ((viewsDone - t) / 1e9));
-        say("  %,.0f events/s stored; %,.0f events/s until the views had them all", ingest.eventsPerSecond,
-                ingest.withViewsEventsPerSecond);
+        Ingest ingest = new Ingest(events / ((commandsDone - t) / 1e9), events / ((viewsDone - t) / 1e9),
+                (processCpuNanos() - cpu) / 1e9);
+        say("  %,.0f events/s stored; %,.0f events/s until the views had them all (%.1f s of CPU)",
+                ingest.eventsPerSecond, ingest.withViewsEventsPerSecond, ingest.cpuSeconds);
         return ingest;
     }
 
-    private record Rebuild(double eventsPerSecond, double resetMs) {
+    private record Rebuild(double eventsPerSecond, double resetMs, double cpuSeconds) {
+    }
+
+    /** {@link BenchOptions#rebuilds()} resets and replays of the views; the median replay (by rate). */
+    private Rebuild rebuild(long events) {
+        List<Rebuild> runs = new ArrayList<>();
+        for (int i = 0; i < options.rebuilds(); i++) {
+            runs.add(rebuildOnce(events));
+        }
+        runs.sort(java.util.Comparator.comparingDouble(Rebuild::eventsPerSecond));
+        return runs.get(runs.size() / 2);
     }
 
     /** Resets the views processor (its reset handler deletes every view row) and times its replay. */
-    private Rebuild rebuild(long events) {
+    private Rebuild rebuildOnce(long events) {
         say("rebuilding the views (reset, then replay of %,d events)...", events);
         TrackingEventProcessor views = processing
                 .eventProcessor(ViewProjection.PROCESSING_GROUP, TrackingEventProcessor.class)
@@ -170,12 +184,16 @@ public final class Bench {
         long t = System.nanoTime();
         views.resetTokens();
         double resetMs = (System.nanoTime() - t) / 1e6;
+        long cpu = processCpuNanos();
+        java.util.Map<String, Long> threads = threadCpu();
         long replay = System.nanoTime();
         views.start();
         awaitViews(events, replay, "rebuild");
         double rate = events / ((System.nanoTime() - replay) / 1e9);
-        say("  %,.0f events/s (reset took %,.0f ms)", rate, resetMs);
-        return new Rebuild(rate, resetMs);
+        double cpuSeconds = (processCpuNanos() - cpu) / 1e9;
+        say("  %,.0f events/s (reset took %,.0f ms; %.1f s of CPU: %s)", rate, resetMs, cpuSeconds,
+                topThreads(threads, threadCpu()));
+        return new Rebuild(rate, resetMs, cpuSeconds);
     }
 
     private record AsOf(double p50, double p99, double max, int samples, double rows) {
@@ -243,6 +261,33 @@ public final class Bench {
                 throw new IllegalStateException("interrupted while waiting for the views", e);
             }
         }
+    }
+
+    private static java.util.Map<String, Long> threadCpu() {
+        java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        java.util.Map<String, Long> cpu = new java.util.HashMap<>();
+        for (java.lang.management.ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (info != null) {
+                cpu.merge(info.getThreadName().replaceAll("-\\d+$", ""), Math.max(0, mx.getThreadCpuTime(info.getThreadId())),
+                        Long::sum);
+            }
+        }
+        return cpu;
+    }
+
+    /** The threads that used most CPU between two {@link #threadCpu} readings. */
+    private static String topThreads(java.util.Map<String, Long> before, java.util.Map<String, Long> after) {
+        return after.entrySet().stream()
+                .map(e -> java.util.Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+                .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed()).limit(4)
+                .map(e -> String.format(Locale.ROOT, "%s %.1f s", e.getKey(), e.getValue() / 1e9))
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    /** CPU time of the whole JVM so far (every thread: the views processor, H2's writer, GC…). */
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : 0;
     }
 
     private static double percentile(double[] sorted, int p) {

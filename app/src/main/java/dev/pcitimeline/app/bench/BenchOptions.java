@@ -8,13 +8,17 @@ import java.nio.file.Path;
  * @param events      the synthetic history's size N (at least; the last step may add a few)
  * @param seed        the generator's and the random reads' seed
  * @param asOfSamples how many random events the state object is read at
+ * @param rebuilds    how many times the views are reset and rebuilt (the median is reported)
  * @param jar         the application jar the library replay runs in a child JVM; null: look for it
  * @param library     the scenario library directory; null: look for it
  */
-public record BenchOptions(long events, long seed, int asOfSamples, Path jar, Path library) {
+public record BenchOptions(long events, long seed, int asOfSamples, int rebuilds, Path jar, Path library) {
     public BenchOptions {
         if (events < 100) {
             throw new IllegalArgumentException("--events " + events + ": at least 100");
+        }
+        if (rebuilds < 1) {
+            throw new IllegalArgumentException("--rebuilds " + rebuilds + ": at least 1");
         }
         if (asOfSamples < 1) {
             throw new IllegalArgumentException("as-of samples " + asOfSamples + ": at least 1");

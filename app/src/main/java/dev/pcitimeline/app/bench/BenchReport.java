@@ -14,20 +14,25 @@ import java.util.Locale;
  * @param events               the synthetic history's events (SystemCreated included; at least N)
  * @param steps                its steps: one command each
  * @param ingestWithViewsEventsPerSec events / time from the first command until the views had every event
+ * @param ingestCpuSeconds     CPU time of the whole JVM while ingesting (views included): load on the machine
+ *                             stretches wall-clock rates, not this
  * @param rebuildResetMs       the views processor's reset (deleting every view row) before its replay
+ * @param rebuildCpuSeconds    CPU time of the whole JVM during the replay
  * @param asOfStateRows        average rows of one state object (pdevs … steps), to read the latencies by
  * @param replayLibrarySeconds null when skipped ({@code replayLibraryNote} says why)
  * @param peakHeapMiB          the most heap in use at any moment of the run (sampled every 20 ms)
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"events", "steps", "seed", "cores", "jvm", "maxHeapMiB", "peakHeapMiB", "rawInsertPerSec",
-        "ingestEventsPerSec", "ingestRatio", "ingestWithViewsEventsPerSec", "rebuildEventsPerSec", "rebuildResetMs",
+        "ingestEventsPerSec", "ingestRatio", "ingestWithViewsEventsPerSec", "ingestCpuSeconds", "rebuildEventsPerSec",
+        "rebuildResetMs", "rebuildCpuSeconds",
         "asOfP50Ms", "asOfP99Ms", "asOfMaxMs", "asOfSamples", "asOfStateRows", "foldEventsPerSec",
         "replayLibrarySeconds", "replayLibraryScenarios", "replayLibraryExit", "replayLibraryNote", "generateMs",
         "totalSeconds", "targets"})
 public record BenchReport(long events, int steps, long seed, int cores, String jvm, long maxHeapMiB, long peakHeapMiB,
                           double rawInsertPerSec, double ingestEventsPerSec, double ingestRatio,
-                          double ingestWithViewsEventsPerSec, double rebuildEventsPerSec, double rebuildResetMs,
+                          double ingestWithViewsEventsPerSec, double ingestCpuSeconds, double rebuildEventsPerSec,
+                          double rebuildResetMs, double rebuildCpuSeconds,
                           double asOfP50Ms, double asOfP99Ms, double asOfMaxMs, int asOfSamples, double asOfStateRows,
                           double foldEventsPerSec, Double replayLibrarySeconds, int replayLibraryScenarios,
                           Integer replayLibraryExit, String replayLibraryNote, long generateMs, double totalSeconds,
@@ -65,7 +70,9 @@ public record BenchReport(long events, int steps, long seed, int cores, String j
         line(b, "ingest (commands -> store)", "%,.0f events/s", ingestEventsPerSec);
         line(b, "ingest / raw", "%.3f", ingestRatio);
         line(b, "ingest until views caught up", "%,.0f events/s", ingestWithViewsEventsPerSec);
+        line(b, "  CPU time (all threads)", "%.1f s", ingestCpuSeconds);
         line(b, "views rebuild", "%,.0f events/s", rebuildEventsPerSec);
+        line(b, "  CPU time (all threads)", "%.1f s", rebuildCpuSeconds);
         line(b, "views reset before rebuild", "%,.0f ms", rebuildResetMs);
         line(b, "state as of event, p50", "%.2f ms", asOfP50Ms);
         line(b, "state as of event, p99", "%.2f ms", asOfP99Ms);

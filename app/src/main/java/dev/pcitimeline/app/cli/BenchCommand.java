@@ -40,6 +40,10 @@ public class BenchCommand implements Callable<Integer> {
             description = "random events the state object is read at (default: ${DEFAULT-VALUE})")
     int samples;
 
+    @Option(names = "--rebuilds", paramLabel = "R", defaultValue = "1",
+            description = "reset and rebuild the views R times and report the median (default: ${DEFAULT-VALUE})")
+    int rebuilds;
+
     @Option(names = "--jar", paramLabel = "JAR",
             description = "application jar for the library replay (default: the running jar, else app/target/pci-timeline.jar)")
     Path jar;
@@ -55,7 +59,7 @@ public class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         BenchOptions options;
         try {
-            options = new BenchOptions(events, seed, samples, jar, library);
+            options = new BenchOptions(events, seed, samples, rebuilds, jar, library);
         } catch (IllegalArgumentException wrong) {
             System.err.println("bench: " + wrong.getMessage());
             return 2;
