@@ -7,6 +7,12 @@ package dev.pcitimeline.scenarios.format;
  * document as a whole.
  */
 public final class ScenarioException extends RuntimeException {
+    /**
+     * Longest key path and reason kept: both may quote the document (an unknown key, a value that does not parse),
+     * and a hostile document's megabyte-long key or number must not come back whole in every error message.
+     */
+    static final int MAX_KEY_LENGTH = 512;
+    static final int MAX_REASON_LENGTH = 1000;
 
     private final String file;
     private final int line;
@@ -18,11 +24,23 @@ public final class ScenarioException extends RuntimeException {
     }
 
     public ScenarioException(String file, int line, String key, String reason, Throwable cause) {
-        super(format(file, line, key, reason), cause);
+        super(format(file, line, abbreviate(key, MAX_KEY_LENGTH), abbreviate(reason, MAX_REASON_LENGTH)), cause);
         this.file = file;
         this.line = line;
-        this.key = key == null ? "" : key;
-        this.reason = reason;
+        this.key = abbreviate(key, MAX_KEY_LENGTH);
+        this.reason = abbreviate(reason, MAX_REASON_LENGTH);
+    }
+
+    /** {@code text} cut to {@code max} characters (never inside a surrogate pair), saying how much was left out. */
+    static String abbreviate(String text, int max) {
+        if (text == null) {
+            return "";
+        }
+        if (text.length() <= max) {
+            return text;
+        }
+        int cut = Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max;
+        return text.substring(0, cut) + "… (" + (text.length() - cut) + " more characters)";
     }
 
     private static String format(String file, int line, String key, String reason) {

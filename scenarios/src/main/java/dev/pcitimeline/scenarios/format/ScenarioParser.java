@@ -48,6 +48,9 @@ public final class ScenarioParser {
     /** The source name of a scenario or step that came in a request body. */
     public static final String REQUEST = "<request>";
 
+    /** Longest description accepted, in UTF-16 characters (the library's longest is under 1,000). */
+    public static final int MAX_DESCRIPTION_LENGTH = 10_000;
+
     private static final Set<String> TOP_KEYS = Set.of("scenario", "description", "policy", "segment", "topology", "steps");
     private static final Pattern BUS_KEY = Pattern.compile("[0-9]{1,9}|0[xX][0-9a-fA-F]{1,7}");
 
@@ -150,7 +153,7 @@ public final class ScenarioParser {
             }
             Node descriptionNode = top.get("description");
             String description = descriptionNode == null || isNull(descriptionNode)
-                    ? null : text(descriptionNode, top.path("description"));
+                    ? null : description(descriptionNode, top.path("description"));
             Policy policy = top.has("policy")
                     ? check(top.get("policy"), top.path("policy"), () -> Policy.parse(text(top.get("policy"), top.path("policy"))))
                     : Scenario.DEFAULT_POLICY;
@@ -661,6 +664,32 @@ public final class ScenarioParser {
                 return s.bool();
             }
             throw typeError(node, path, "true or false");
+        }
+
+        /**
+         * The description: free text, but text. It is stored in the first event and shown in every listing, so it is
+         * bounded, and control characters (NUL above all: PostgreSQL's text cannot hold it) and unpaired surrogates,
+         * which YAML's escapes can spell, are refused. Tabs and line breaks are fine.
+         */
+        private String description(Node node, String path) {
+            String text = text(node, path);
+            if (text.length() > MAX_DESCRIPTION_LENGTH) {
+                throw error(node.line(), path, "the description is " + text.length() + " characters long; at most "
+                        + MAX_DESCRIPTION_LENGTH + " are allowed");
+            }
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                boolean lineBreakOrTab = c == '\t' || c == '\n' || c == '\r';
+                if (Character.getType(c) == Character.CONTROL && !lineBreakOrTab) {
+                    throw error(node.line(), path, String.format("control character U+%04X at offset %d is not allowed", (int) c, i));
+                }
+                if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                    i++;
+                } else if (Character.isSurrogate(c)) {
+                    throw error(node.line(), path, String.format("unpaired surrogate U+%04X at offset %d is not text", (int) c, i));
+                }
+            }
+            return text;
         }
 
         /** A device id in a step: a topology id, which the model resolves later. */

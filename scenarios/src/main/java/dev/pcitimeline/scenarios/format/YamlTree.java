@@ -15,6 +15,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A YAML (or JSON) document read into plain nodes that remember their line. Built from
@@ -28,6 +30,12 @@ final class YamlTree {
     /** Deepest nesting of maps and lists; real scenarios stay far below. */
     static final int MAX_DEPTH = 100;
     private static final int MAX_ALIASES = 50;
+    /**
+     * Most values (scalars, maps and lists) in one document. Each costs a hundred bytes or so once read, so a
+     * megabyte of {@code [0,0,0,...]} would otherwise take some 60 MB of heap per request; real scenarios have
+     * a few thousand.
+     */
+    static final int MAX_VALUES = 100_000;
 
     private static final YAMLFactory FACTORY = YAMLFactory.builder().loaderOptions(loaderOptions()).build();
 
@@ -124,6 +132,7 @@ final class YamlTree {
     private static final class Builder {
         private final String source;
         private final YAMLParser parser;
+        private int values;
 
         Builder(String source, YAMLParser parser) {
             this.source = source;
@@ -173,7 +182,7 @@ final class YamlTree {
                         "malformed YAML: " + context + marked.getProblem(), e);
             }
             int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-            return new ScenarioException(source, Math.max(line, 0), path, "malformed YAML: " + e.getOriginalMessage(), e);
+            return new ScenarioException(source, Math.max(line, 0), path, "malformed YAML: " + readable(e.getOriginalMessage()), e);
         }
 
         /** The parser reports truncation itself; this guards the loops should it ever end a document early. */
@@ -186,6 +195,9 @@ final class YamlTree {
         Node value(JsonToken token, String path, int depth) {
             requireMore(token, path);
             int line = tokenLine();
+            if (++values > MAX_VALUES) {
+                throw new ScenarioException(source, line, path, "the document holds more than " + MAX_VALUES + " values");
+            }
             if ((token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) && depth >= MAX_DEPTH) {
                 throw new ScenarioException(source, line, path, "nested deeper than " + MAX_DEPTH + " levels");
             }
@@ -240,6 +252,37 @@ final class YamlTree {
             }
             return new ListNode(line, items);
         }
+    }
+
+    private static final Pattern SNAKEYAML_EVENT =
+            Pattern.compile("<org\\.yaml\\.snakeyaml\\.events\\.(\\w+)Event\\((?:anchor=([^,)]*))?[^>]*>");
+    private static final Pattern CLASS_NAME = Pattern.compile("\\b(?:[a-z][a-z0-9_]*\\.){2,}[A-Z]\\w*");
+
+    /**
+     * Jackson's own message for a document it cannot map to tokens, without the parser's internals: a key that is
+     * not a plain value was reported as "got this instead: &lt;org.yaml.snakeyaml.events.SequenceStartEvent(…)&gt;".
+     */
+    static String readable(String message) {
+        if (message == null) {
+            return "the document cannot be read";
+        }
+        Matcher m = SNAKEYAML_EVENT.matcher(message);
+        StringBuilder b = new StringBuilder();
+        while (m.find()) {
+            String what = switch (m.group(1)) {
+                case "Alias" -> "an alias" + (m.group(2) == null || m.group(2).equals("null") ? "" : " (*" + m.group(2) + ")");
+                case "SequenceStart" -> "a list";
+                case "MappingStart" -> "a map";
+                case "Scalar" -> "a value";
+                default -> "YAML " + m.group(1).toLowerCase(java.util.Locale.ROOT);
+            };
+            m.appendReplacement(b, Matcher.quoteReplacement(what));
+        }
+        m.appendTail(b);
+        String text = b.toString().replace("Expected a field name (Scalar value in YAML), got this instead: ",
+                "a key must be plain text, found ");
+        // Whatever else a parser might say about its own classes stays in the log, not in the message.
+        return CLASS_NAME.matcher(text).find() ? "the document cannot be read as YAML here" : text;
     }
 
     /** {@code parent.key}, or {@code key} at the top. */
