@@ -22,6 +22,9 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
 /**
  * Every error as RFC 9457 {@code application/problem+json} (Spring's {@link ProblemDetail}) that names
  * the field: 400 invalid input, 404 unknown system, 409 a lost write race, 413 a body over 1 MiB, 422 a
@@ -32,6 +35,8 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 @RestControllerAdvice
 public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+    /** Longest {@code detail} answered; scenario errors are already shorter (ScenarioException bounds them). */
+    static final int MAX_DETAIL_LENGTH = 2000;
 
     /** A scenario or step body the parser rejects: file {@code <request>}, line and key. */
     @ExceptionHandler(ScenarioException.class)
@@ -96,8 +101,12 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                                                         HttpStatusCode status, WebRequest request) {
         String field = ex instanceof MethodArgumentTypeMismatchException m ? m.getName() : ex.getPropertyName();
         String expected = ex.getRequiredType() == null ? "a different type" : typeName(ex.getRequiredType());
-        ProblemDetail p = problem(HttpStatus.BAD_REQUEST, "Invalid input",
-                field + ": '" + ex.getValue() + "' is not " + expected, field);
+        // A repeated parameter arrives as a String[]: quote its values, never the array's toString ("[Ljava.lang…").
+        String detail = ex.getValue() instanceof Object[] values
+                ? field + ": given " + values.length + " times (" + Arrays.stream(values).map(v -> "'" + v + "'")
+                .collect(Collectors.joining(", ")) + "): give it once, as " + expected
+                : field + ": '" + ex.getValue() + "' is not " + expected;
+        ProblemDetail p = problem(HttpStatus.BAD_REQUEST, "Invalid input", detail, field);
         return new ResponseEntity<>(p, headers, HttpStatus.BAD_REQUEST);
     }
 
@@ -132,7 +141,7 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     // ------------------------------------------------------------------ helpers
 
     private static ProblemDetail problem(HttpStatus status, String title, String detail, String field) {
-        ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(status, abbreviate(detail));
         p.setTitle(title);
         if (field != null && !field.isEmpty()) {
             p.setProperty("field", field);
@@ -158,6 +167,18 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     private static ResponseEntity<ProblemDetail> respond(ProblemDetail p) {
         return ResponseEntity.status(p.getStatus()).body(p);
+    }
+
+    /**
+     * Details quote the request (a system id, a parameter's value), which Tomcat bounds at 8 KiB; an error should not
+     * echo that much back.
+     */
+    static String abbreviate(String detail) {
+        if (detail == null || detail.length() <= MAX_DETAIL_LENGTH) {
+            return detail;
+        }
+        int cut = Character.isHighSurrogate(detail.charAt(MAX_DETAIL_LENGTH - 1)) ? MAX_DETAIL_LENGTH - 1 : MAX_DETAIL_LENGTH;
+        return detail.substring(0, cut) + "… (" + (detail.length() - cut) + " more characters)";
     }
 
     private static String typeName(Class<?> type) {
