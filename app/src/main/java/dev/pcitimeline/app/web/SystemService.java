@@ -60,11 +60,12 @@ public class SystemService {
     /**
      * Creates a system from a scenario document and runs its steps, evaluating its {@code expect} blocks.
      *
-     * @throws ScenarioException      the document is malformed (400)
+     * @throws ScenarioException      the document is malformed or over a {@link RequestLimits} limit (400)
      * @throws ModelRefusedException  a step breaks a rule of the model at the moment it would run (422)
      */
     public CreatedSystem create(String document) {
         Scenario scenario = parser.parse(ScenarioParser.REQUEST, document);
+        RequestLimits.check(scenario);
         try {
             ScenarioValidator.validate(scenario);
         } catch (ScenarioException refused) {
@@ -85,6 +86,7 @@ public class SystemService {
     public StepResponse runStep(String system, String body) {
         SystemSummary summary = queries.system(system).orElseThrow(() -> new UnknownSystemException(system));
         ScenarioStep parsed = parser.parseStep(ScenarioParser.REQUEST, body, summary.segment());
+        RequestLimits.check(parsed);
         Step step = parsed.step();
         StepResult result;
         try {
