@@ -1,6 +1,7 @@
 package dev.pcitimeline.app.cli;
 
 import dev.pcitimeline.app.PciTimelineApplication;
+import dev.pcitimeline.app.web.WriteAccess;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.context.WebServerApplicationContext;
@@ -11,6 +12,8 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -35,8 +38,15 @@ public class ServeCommand implements Callable<Integer> {
     Path db;
 
     @Option(names = "--address", paramLabel = "ADDR", defaultValue = "127.0.0.1",
-            description = "address to bind (default ${DEFAULT-VALUE}: this machine only; 0.0.0.0 for every interface)")
+            description = "address to bind (default ${DEFAULT-VALUE}: this machine only; 0.0.0.0 for every interface;"
+                    + " anything but loopback needs --token-file)")
     String address;
+
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "a file holding the token (at least 16 visible ASCII characters) that writes must send as"
+                    + " 'Authorization: Bearer <token>'; required when --address is not a loopback address,"
+                    + " enforced whenever given. Reads (GET) stay open.")
+    Path tokenFile;
 
     @Override
     public Integer call() {
@@ -45,30 +55,43 @@ public class ServeCommand implements Callable<Integer> {
             err.println("--port: " + port + " is out of range 0..65535");
             return 2;
         }
+        try {
+            WriteAccess.check(address, tokenFile);
+        } catch (IllegalArgumentException e) {
+            err.println("pci-timeline serve: " + e.getMessage());
+            return 2;
+        }
+        // Handed to Spring as command-line arguments, which outrank application.properties and the environment:
+        // as default properties (the lowest), application.properties' server.address=127.0.0.1 won and --address
+        // was silently ignored.
+        List<String> arguments = new ArrayList<>(List.of("--pcitimeline.db=" + db.toAbsolutePath(),
+                "--server.port=" + port,
+                "--server.address=" + address,
+                "--spring.h2.console.enabled=false"));
+        if (tokenFile != null) {
+            arguments.add("--" + WriteAccess.TOKEN_FILE_PROPERTY + "=" + tokenFile.toAbsolutePath());
+        }
         CountDownLatch closed = new CountDownLatch(1);
         ConfigurableApplicationContext context;
         try {
             context = new SpringApplicationBuilder(PciTimelineApplication.class)
                     .web(WebApplicationType.SERVLET)
-                    .properties("pcitimeline.db=" + db.toAbsolutePath(),
-                            "server.port=" + port,
-                            "server.address=" + address,
-                            "spring.h2.console.enabled=false")
                     // Registered before refresh, so a close from any side (shutdown hook, failure) releases call().
                     .listeners(event -> {
                         if (event instanceof ContextClosedEvent) {
                             closed.countDown();
                         }
                     })
-                    .run();
+                    .run(arguments.toArray(String[]::new));
         } catch (RuntimeException e) {
             err.println("pci-timeline serve: cannot start: " + rootMessage(e));
             return 1;
         }
         int actualPort = context instanceof WebServerApplicationContext web ? web.getWebServer().getPort() : port;
         String host = address.contains(":") ? "[" + address + "]" : address;
-        err.printf("pci-timeline serving http://%s:%d/api/systems (store %s; API docs http://%s:%d/swagger-ui.html)%n",
-                host, actualPort, db.toAbsolutePath().normalize(), host, actualPort);
+        err.printf("pci-timeline serving http://%s:%d/api/systems (store %s; API docs http://%s:%d/swagger-ui.html;"
+                        + " writes %s)%n", host, actualPort, db.toAbsolutePath().normalize(), host, actualPort,
+                tokenFile == null ? "open to this machine" : "need the bearer token of " + tokenFile);
         try {
             // The context closes on SIGTERM/Ctrl-C through Spring's shutdown hook; until then, serve.
             closed.await();
