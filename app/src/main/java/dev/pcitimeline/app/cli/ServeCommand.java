@@ -33,9 +33,10 @@ public class ServeCommand implements Callable<Integer> {
             description = "TCP port to listen on (0: any free port; default ${DEFAULT-VALUE})")
     int port;
 
-    @Option(names = "--db", paramLabel = "DIR", defaultValue = "./data",
-            description = "keep the event store in H2 files under DIR (default ${DEFAULT-VALUE})")
-    Path db;
+    @Option(names = "--db", paramLabel = "DIR",
+            description = "keep the event store in H2 files under DIR, or in the PostgreSQL database of a "
+                    + "postgresql://user:pass@host:port/db URL (default: PCITIMELINE_DB, else ./data)")
+    String db;
 
     @Option(names = "--address", paramLabel = "ADDR", defaultValue = "127.0.0.1",
             description = "address to bind (default ${DEFAULT-VALUE}: this machine only; 0.0.0.0 for every interface;"
@@ -64,10 +65,14 @@ public class ServeCommand implements Callable<Integer> {
         // Handed to Spring as command-line arguments, which outrank application.properties and the environment:
         // as default properties (the lowest), application.properties' server.address=127.0.0.1 won and --address
         // was silently ignored.
-        List<String> arguments = new ArrayList<>(List.of("--pcitimeline.db=" + db.toAbsolutePath(),
+        List<String> arguments = new ArrayList<>(List.of(
                 "--server.port=" + port,
                 "--server.address=" + address,
                 "--spring.h2.console.enabled=false"));
+        if (db != null) {
+            // Only when given: a command-line argument outranks PCITIMELINE_DB and the postgres profile.
+            arguments.add("--pcitimeline.db=" + Cli.storeLocation(db));
+        }
         if (tokenFile != null) {
             arguments.add("--" + WriteAccess.TOKEN_FILE_PROPERTY + "=" + tokenFile.toAbsolutePath());
         }
@@ -90,7 +95,7 @@ public class ServeCommand implements Callable<Integer> {
         int actualPort = context instanceof WebServerApplicationContext web ? web.getWebServer().getPort() : port;
         String host = address.contains(":") ? "[" + address + "]" : address;
         err.printf("pci-timeline serving http://%s:%d/api/systems (store %s; API docs http://%s:%d/swagger-ui.html;"
-                        + " writes %s)%n", host, actualPort, db.toAbsolutePath().normalize(), host, actualPort,
+                        + " writes %s)%n", host, actualPort, storeShown(context), host, actualPort,
                 tokenFile == null ? "open to this machine" : "need the bearer token of " + tokenFile);
         try {
             // The context closes on SIGTERM/Ctrl-C through Spring's shutdown hook; until then, serve.
@@ -108,5 +113,11 @@ public class ServeCommand implements Callable<Integer> {
             root = root.getCause();
         }
         return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + root.getMessage() + ")";
+    }
+
+    /** The store the context really uses, a URL's password masked (it goes to logs and terminals). */
+    private static String storeShown(ConfigurableApplicationContext context) {
+        String url = context.getEnvironment().getProperty("spring.datasource.url", "");
+        return url.replaceAll("(?i)(password=)[^;&]*", "$1***").replaceAll("(//[^:/@]+:)[^@]*@", "$1***@");
     }
 }
