@@ -120,7 +120,7 @@ public final class Findings {
     }
 
     // Messages are built for every finding after every event that changes Xen or the hardware:
-    // plain hex digits instead of String.format, same text ("%02x:%02x.%x", "%02x").
+    // plain hex digits instead of String.format, same text ("%02x:%02x.%x", "%02x", as Bdf prints).
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     /** {@code %02x} of a bus number. */
@@ -129,11 +129,6 @@ public final class Findings {
             return String.format("%02x", value);
         }
         return new String(new char[]{HEX[value >> 4], HEX[value & 15]});
-    }
-
-    /** {@link Bdf#shortText()}: {@code BB:DD.F}. */
-    static String shortText(Bdf bdf) {
-        return shortText(bdf.bus(), bdf.devfn());
     }
 
     private static String shortText(int bus, int devfn) {
@@ -150,7 +145,7 @@ public final class Findings {
             ConfigSpace.Answer now = hw.answerAt(p.bdf().bus(), p.bdf().devfn());
             String nowId = now == null ? null : now.id();
             if (nowId == null || !nowId.equals(p.allocatedFor())) {
-                out.add(Finding.onBdf(PDEV_STALE, p.bdf(), shortText(p.bdf()) + " was allocated for "
+                out.add(Finding.onBdf(PDEV_STALE, p.bdf(), p.bdf().shortText() + " was allocated for "
                         + (p.allocatedFor() == null ? "nothing" : p.allocatedFor()) + " but now "
                         + (nowId == null ? "nothing answers there" : nowId + " answers there")));
             }
@@ -158,7 +153,7 @@ public final class Findings {
         for (Hardware.Reached r : hw.reachableFunctions()) {
             if (xen.pdev(r.bdf().bus(), r.bdf().devfn()) == null) {
                 out.add(Finding.onBdf(PDEV_MISSING, r.bdf(),
-                        r.id() + " answers at " + shortText(r.bdf()) + " but Xen has no pdev there"));
+                        r.id() + " answers at " + r.bdf().shortText() + " but Xen has no pdev there"));
             }
         }
     }
@@ -178,13 +173,13 @@ public final class Findings {
                 Bdf at = Bdf.ofRid(xen.segment(), rid);
                 if (holder == null) {
                     if (!missing.containsKey(rid)) { // the first pdev needing it names it
-                        missing.put(rid, Finding.onBdf(CONTEXT_MISSING, at, shortText(p.bdf()) + " (owned by "
-                                + p.owner() + ") needs requester ID " + shortText(at) + " and it has no context entry"
+                        missing.put(rid, Finding.onBdf(CONTEXT_MISSING, at, p.bdf().shortText() + " (owned by "
+                                + p.owner() + ") needs requester ID " + at.shortText() + " and it has no context entry"
                                 + (rid == p.bdf().rid() && p.type().isBridge() ? " (Xen 4.4 never maps bridges themselves)" : "")));
                     }
                 } else if (!holder.equals(p.owner()) && !foreign.containsKey(rid)) {
-                    foreign.put(rid, Finding.onBdf(CONTEXT_FOREIGN, at, shortText(p.bdf()) + " (owned by "
-                            + p.owner() + ") needs requester ID " + shortText(at) + " but its entry belongs to " + holder));
+                    foreign.put(rid, Finding.onBdf(CONTEXT_FOREIGN, at, p.bdf().shortText() + " (owned by "
+                            + p.owner() + ") needs requester ID " + at.shortText() + " but its entry belongs to " + holder));
                 }
             }
         }
@@ -193,7 +188,7 @@ public final class Findings {
         for (Map.Entry<Integer, DomainId> e : entries.entrySet()) {
             if (!needed.contains(e.getKey())) {
                 Bdf at = Bdf.ofRid(xen.segment(), e.getKey());
-                out.add(Finding.onBdf(CONTEXT_ORPHAN, at, "the context entry for " + shortText(at) + " (" + e.getValue()
+                out.add(Finding.onBdf(CONTEXT_ORPHAN, at, "the context entry for " + at.shortText() + " (" + e.getValue()
                         + ") is needed by no pdev a domain owns"));
             }
         }
