@@ -27,8 +27,24 @@ public record TableChange<R>(List<R> closed, List<R> opened) {
         if (before == after) {
             return (TableChange<R>) NONE; // the fold hands on unchanged tables as the same list
         }
-        Map<K, R> old = index(before, key);
-        Map<K, R> now = index(after, key);
+        // An event changes a row or two: rows equal at the same place from either end (their keys are in both
+        // lists, each once) change nothing, and only the rows between them are indexed and compared.
+        int from = 0;
+        int beforeEnd = before.size();
+        int afterEnd = after.size();
+        while (from < beforeEnd && from < afterEnd && Objects.equals(before.get(from), after.get(from))) {
+            from++;
+        }
+        while (beforeEnd > from && afterEnd > from
+                && Objects.equals(before.get(beforeEnd - 1), after.get(afterEnd - 1))) {
+            beforeEnd--;
+            afterEnd--;
+        }
+        if (from == beforeEnd && from == afterEnd) {
+            return (TableChange<R>) NONE;
+        }
+        Map<K, R> old = index(before.subList(from, beforeEnd), key);
+        Map<K, R> now = index(after.subList(from, afterEnd), key);
         List<R> closed = new ArrayList<>();
         List<R> opened = new ArrayList<>();
         for (Map.Entry<K, R> e : old.entrySet()) {
