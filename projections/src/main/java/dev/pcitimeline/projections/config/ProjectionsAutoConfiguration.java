@@ -37,7 +37,8 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@link PciSegment} as an event-sourced aggregate with a snapshot every
  *       {@value #SNAPSHOT_EVERY} events (taken on a thread of its own) and a weak-reference aggregate cache;</li>
- *   <li>the "views" tracking processor (one thread, batches of 100, a segment's events in order),
+ *   <li>the "views" tracking processor (one thread, batches of up to {@value #VIEWS_BATCH} events, a segment's
+ *       events in order),
  *       its {@link ViewProjection} and the {@link StateQueries} over its tables;</li>
  *   <li>the {@link AuditQueries} and {@link DiffQueries} built on them.</li>
  * </ul>
@@ -47,6 +48,14 @@ import java.util.concurrent.TimeUnit;
 public class ProjectionsAutoConfiguration {
     /** Events between two snapshots of a PciSegment. */
     public static final int SNAPSHOT_EVERY = 100;
+
+    /**
+     * Most events the views processor handles in one transaction. A processor that keeps up gets a few at a time
+     * whatever this is; one catching up (a rebuild, a backlog) writes a row version that opens and closes inside
+     * one transaction as a single insert: at 1000, 0.19 updates per event instead of 0.95 at 100, and a tenth of
+     * the commits and token updates.
+     */
+    public static final int VIEWS_BATCH = 1000;
 
     @Bean
     public ConfigurerModule pciSegmentAggregate(SnapshotExecutor snapshotExecutor) {
@@ -75,7 +84,7 @@ public class ProjectionsAutoConfiguration {
     }
 
     @Bean
-    public ConfigurerModule viewsProcessor(@Value("${pcitimeline.views.batch-size:100}") int batchSize,
+    public ConfigurerModule viewsProcessor(@Value("${pcitimeline.views.batch-size:" + VIEWS_BATCH + "}") int batchSize,
                                            @Value("${pcitimeline.views.segments:1}") int segments) {
         // Several nodes on one database: N segments and N threads per node, so any node can hold
         // every segment and takes over a stopped node's segments once their claims time out.

@@ -24,7 +24,7 @@ import java.time.Instant;
  * The "views" projection: folds each system's events with a {@link TimelineCursor} and writes
  * what every event changed into the temporal tables of {@code V2__views.sql}.
  *
- * <p>Runs in a tracking processor (one thread, batches of 100, a system's events in order).
+ * <p>Runs in a tracking processor (one thread, batches of up to 1000, a system's events in order).
  * Rows of a batch are written with JDBC batches just before the processor's transaction
  * commits, together with its token, so a crash or restart never duplicates nor loses rows.
  * The cursor cache only saves refolding: on a miss (a restart, an eviction, a rolled back
