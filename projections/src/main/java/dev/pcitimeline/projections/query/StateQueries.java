@@ -22,7 +22,10 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -128,18 +131,7 @@ public class StateQueries {
                 (rs, i) -> new FindingEntry(rs.getString(1), integer(rs, 2), rs.getString(3), rs.getLong(4),
                         rs.getString(5)), at.args()));
         findings.sort(StateDocuments.FINDING_ORDER);
-        List<StepRecord> stepRows = jdbc.query("SELECT step_index, keyword, step_text, marker_event, first_event,"
-                        + " last_event, outcome FROM view_steps WHERE system_id = ? AND marker_event <= ?"
-                        + " ORDER BY step_index",
-                (rs, i) -> new StepRecord(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getLong(4),
-                        rs.getLong(5), rs.getLong(6), Outcome.parse(rs.getString(7))), id, n);
-        List<StepEntry> steps = new ArrayList<>(stepRows.size());
-        for (int i = 0; i < stepRows.size(); i++) {
-            StepRecord r = stepRows.get(i);
-            // The step that contains N may have gone on after N: clip it, with its outcome as of N.
-            boolean containsN = i == stepRows.size() - 1;
-            steps.add(StateDocuments.step(containsN ? r.upTo(n, Outcome.parse(log.stepOutcome())) : r));
-        }
+        List<StepEntry> steps = steps(id, n, log.step(), log.stepOutcome());
         return new StateDocument(s.scenario(), id, s.policy(), s.segment(), n, log.step(), log.hung(), pdevs,
                 bus2bridge, upstream, contexts, hardware, findings, steps, List.of());
     }
@@ -187,6 +179,57 @@ public class StateQueries {
             return args;
         }
     }
+
+    /**
+     * Steps 0..{@code last} as the state at event N shows them: the last (which contains N) clipped at N with its
+     * outcome then. Every step before the last is final (a later one has started), so those are read once per
+     * system and kept: a state late in a long history has thousands of steps, which were its dearest part.
+     */
+    private List<StepEntry> steps(String system, long n, int last, String lastOutcome) {
+        if (last < 0) {
+            return List.of();
+        }
+        FinalSteps known = finalSteps.computeIfAbsent(system, id -> new FinalSteps());
+        List<StepEntry> steps = new ArrayList<>(last + 1);
+        synchronized (known) {
+            if (known.entries.size() < last) {
+                jdbc.query(STEP_COLUMNS + " WHERE system_id = ? AND step_index >= ? AND step_index < ? ORDER BY step_index",
+                        rs -> {
+                            StepRecord r = STEP_ROW.mapRow(rs, 0);
+                            if (r.index() != known.entries.size()) {
+                                throw new IllegalStateException("view_steps of " + system + " has step " + r.index()
+                                        + " where step " + known.entries.size() + " should be");
+                            }
+                            known.entries.add(StateDocuments.step(r));
+                        }, system, known.entries.size(), last);
+            }
+            steps.addAll(known.entries.subList(0, last));
+        }
+        StepRecord current = jdbc.queryForObject(STEP_COLUMNS + " WHERE system_id = ? AND step_index = ?", STEP_ROW,
+                system, last);
+        steps.add(StateDocuments.step(current.upTo(n, Outcome.parse(lastOutcome))));
+        return steps;
+    }
+
+    private static final String STEP_COLUMNS = "SELECT step_index, keyword, step_text, marker_event, first_event,"
+            + " last_event, outcome FROM view_steps";
+
+    private static final RowMapper<StepRecord> STEP_ROW = (rs, i) -> new StepRecord(rs.getInt(1), rs.getString(2),
+            rs.getString(3), rs.getLong(4), rs.getLong(5), rs.getLong(6), Outcome.parse(rs.getString(7)));
+
+    /** The final steps of a system read so far, in order (index = position). */
+    private static final class FinalSteps {
+        final List<StepEntry> entries = new ArrayList<>();
+    }
+
+    /** Final steps by system, for the systems read most recently (a 100k-event history has ~12k steps, ~2 MiB). */
+    private final Map<String, FinalSteps> finalSteps = Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, FinalSteps> eldest) {
+                    return size() > 16;
+                }
+            });
 
     // ------------------------------------------------------------------ systems and progress
 
