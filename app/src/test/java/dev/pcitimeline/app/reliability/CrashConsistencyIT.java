@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -201,7 +200,6 @@ class CrashConsistencyIT {
      * (StoreEnvironmentPostProcessor#h2Url); with it this test passed every run.
      */
     @Test
-    @Disabled("acknowledged writes are lost on SIGKILL until the H2 URL sets WRITE_DELAY=0 (store, issue 8)")
     void everyAcknowledgedWriteSurvivesTheKill() {
         int lost = 0;
         List<String> report = new ArrayList<>();

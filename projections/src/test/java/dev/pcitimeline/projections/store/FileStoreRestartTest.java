@@ -41,7 +41,7 @@ class FileStoreRestartTest {
         try (ConfigurableApplicationContext first = start(store)) {
             assertThat(first.getEnvironment().getProperty("spring.datasource.url"))
                     .isEqualTo("jdbc:h2:file:" + store.toAbsolutePath().resolve("pci-timeline").toString().replace('\\', '/')
-                                       + ";AUTO_SERVER=FALSE;DB_CLOSE_ON_EXIT=FALSE");
+                                       + ";AUTO_SERVER=FALSE;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
             EventStore eventStore = first.getBean(EventStore.class);
             eventStore.publish(event(aggregateId, 0, payloads.get(0)),
                                event(aggregateId, 1, payloads.get(1)),

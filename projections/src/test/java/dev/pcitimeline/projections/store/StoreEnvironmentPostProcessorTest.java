@@ -25,7 +25,7 @@ class StoreEnvironmentPostProcessorTest {
 
         String expected = Path.of("data").toAbsolutePath().resolve("pci-timeline").toString().replace('\\', '/');
         assertThat(environment.getProperty("spring.datasource.url"))
-                .isEqualTo("jdbc:h2:file:" + expected + ";AUTO_SERVER=FALSE;DB_CLOSE_ON_EXIT=FALSE");
+                .isEqualTo("jdbc:h2:file:" + expected + ";AUTO_SERVER=FALSE;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
         assertThat(environment.getProperty("spring.datasource.username")).isEqualTo("sa");
     }
 
