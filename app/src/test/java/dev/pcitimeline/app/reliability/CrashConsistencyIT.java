@@ -194,10 +194,9 @@ class CrashConsistencyIT {
     }
 
     /**
-     * Every acknowledged write survives the kill. Fails today: H2 writes committed transactions to its file up to
-     * WRITE_DELAY (500 ms by default) later, so a SIGKILL loses the last writes it acknowledged (seen losing 1 to 6
-     * acknowledged steps per run). The store's H2 URL needs {@code ;WRITE_DELAY=0}
-     * (StoreEnvironmentPostProcessor#h2Url); with it this test passed every run.
+     * Every acknowledged write survives the kill. It failed every run until the store's H2 URL set
+     * {@code WRITE_DELAY=0}: H2 wrote a committed transaction to its file up to 500 ms later by default, so a SIGKILL
+     * lost the last writes the service had acknowledged (up to half of them on a loaded machine, whole systems too).
      */
     @Test
     void everyAcknowledgedWriteSurvivesTheKill() {
