@@ -39,8 +39,23 @@ public final class HardwareFunction {
         this.powerOnVfs = powerOnVfs;
     }
 
+    /** Field by field: every command copies the machine, and going through a FunctionSpec re-validated each id. */
+    private HardwareFunction(HardwareFunction original, HardwareFunction parent) {
+        this.id = original.id;
+        this.kind = original.kind;
+        this.devfn = original.devfn;
+        this.rootBus = original.rootBus;
+        this.parent = parent;
+        this.buses = original.buses;
+        this.powerOnBuses = original.powerOnBuses;
+        this.bar2 = original.bar2;
+        this.sriov = original.sriov;
+        this.vfsEnabled = original.vfsEnabled;
+        this.powerOnVfs = original.powerOnVfs;
+    }
+
     HardwareFunction copy(HardwareFunction newParent) {
-        HardwareFunction c = new HardwareFunction(toSpec(false), newParent, rootBus, powerOnBuses, powerOnVfs);
+        HardwareFunction c = new HardwareFunction(this, newParent);
         for (HardwareFunction child : children) {
             c.children.add(child.copy(c));
         }

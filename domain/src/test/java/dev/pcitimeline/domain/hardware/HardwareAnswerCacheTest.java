@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@link Hardware#answerAt} answers from per-bus tables kept until the next change; they must give,
  * for every one of the 65536 addresses, what routing the read one at a time gives, after any change:
  * register writes (overlapping ranges, decode conflicts), VF enables with strides 0..3 and VFs
- * spilling onto the next buses, unplugs, plugs, firmware resets; plus the derived lists.
+ * spilling onto the next buses, unplugs, plugs, firmware resets; plus the derived lists and copies.
  */
 class HardwareAnswerCacheTest {
 
@@ -119,5 +119,9 @@ class HardwareAnswerCacheTest {
         Hardware fresh = Hardware.restore(hw.snapshot());
         assertThat(hw.reachableFunctions()).isEqualTo(fresh.reachableFunctions());
         assertThat(hw.decodeConflicts()).isEqualTo(fresh.decodeConflicts());
+        // a copy (every command runs on one) is the same machine, power-on registers included
+        Hardware copy = hw.copy();
+        assertThat(copy.snapshot()).isEqualTo(hw.snapshot());
+        assertThat(copy.reachableFunctions()).isEqualTo(hw.reachableFunctions());
     }
 }
