@@ -132,6 +132,7 @@ public final class Bench {
     private Ingest ingest(SegmentEvent.SystemCreated created, List<Step> steps, long events) {
         say("ingesting %,d steps through the command side (views running)...", steps.size());
         long cpu = processCpuNanos();
+        java.util.Map<String, Long> threads = threadCpu();
         long t = System.nanoTime();
         gateway.sendAndWait(new CreateSystem(SYSTEM, created.scenario(), created.description(), created.policy(),
                 created.segment(), created.topology()));
@@ -155,8 +156,9 @@ public final class Bench {
         long viewsDone = System.nanoTime();
         Ingest ingest = new Ingest(events / ((commandsDone - t) / 1e9), events / ((viewsDone - t) / 1e9),
                 (processCpuNanos() - cpu) / 1e9);
-        say("  %,.0f events/s stored; %,.0f events/s until the views had them all (%.1f s of CPU)",
-                ingest.eventsPerSecond, ingest.withViewsEventsPerSecond, ingest.cpuSeconds);
+        say("  %,.0f events/s stored; %,.0f events/s until the views had them all (%.1f s of CPU: %s)",
+                ingest.eventsPerSecond, ingest.withViewsEventsPerSecond, ingest.cpuSeconds,
+                topThreads(threads, threadCpu()));
         return ingest;
     }
 
