@@ -35,6 +35,8 @@ public final class Hardware implements ConfigSpace {
     // Xen's boot scan alone reads 8192 addresses, and the views read every function after each event.
     /** Per bus, what a config read at each devfn reaches; null: not routed since the last change. */
     private Answer[][] answers = new Answer[256][];
+    /** Buses read once since the last change (a single read is routed rather than tabulated). */
+    private boolean[] routedOnce = new boolean[256];
     private List<Reached> reachable;
     private SortedSet<Integer> decodeConflicts;
 
@@ -61,6 +63,12 @@ public final class Hardware implements ConfigSpace {
     public Hardware copy() {
         Hardware c = new Hardware(segment);
         c.version = version;
+        // Same tree, same registers: what was derived from them holds for the copy until either changes (rows of
+        // answers are never modified once built, and changed() replaces the array, so sharing them is safe).
+        c.answers = answers.clone();
+        c.routedOnce = routedOnce.clone();
+        c.reachable = reachable;
+        c.decodeConflicts = decodeConflicts;
         roots.forEach((bus, list) -> {
             List<HardwareFunction> copies = new ArrayList<>(list.size());
             for (HardwareFunction f : list) {
@@ -94,6 +102,7 @@ public final class Hardware implements ConfigSpace {
     private void changed() {
         version++;
         answers = new Answer[256][];
+        routedOnce = new boolean[256];
         reachable = null;
         decodeConflicts = null;
     }
@@ -175,6 +184,11 @@ public final class Hardware implements ConfigSpace {
         }
         Answer[] row = answers[bus];
         if (row == null) {
+            // the first read of a bus since the last change is routed; a second one tabulates the whole bus
+            if (!routedOnce[bus]) {
+                routedOnce[bus] = true;
+                return route(bus, devfn);
+            }
             row = answersOn(bus);
             answers[bus] = row;
         }
