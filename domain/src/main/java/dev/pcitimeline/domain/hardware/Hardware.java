@@ -37,6 +37,9 @@ public final class Hardware implements ConfigSpace {
     private Answer[][] answers = new Answer[256][];
     /** Buses read once since the last change (a single read is routed rather than tabulated). */
     private boolean[] routedOnce = new boolean[256];
+    /** See {@link #busesThatMayAnswer}; null: not worked out since the last change. */
+    private boolean[] mayAnswer;
+    private int readsSinceChange;
     private List<Reached> reachable;
     private SortedSet<Integer> decodeConflicts;
 
@@ -67,6 +70,7 @@ public final class Hardware implements ConfigSpace {
         // answers are never modified once built, and changed() replaces the array, so sharing them is safe).
         c.answers = answers.clone();
         c.routedOnce = routedOnce.clone();
+        c.mayAnswer = mayAnswer; // never modified once worked out
         c.reachable = reachable;
         c.decodeConflicts = decodeConflicts;
         roots.forEach((bus, list) -> {
@@ -103,6 +107,8 @@ public final class Hardware implements ConfigSpace {
         version++;
         answers = new Answer[256][];
         routedOnce = new boolean[256];
+        mayAnswer = null;
+        readsSinceChange = 0;
         reachable = null;
         decodeConflicts = null;
     }
@@ -182,6 +188,11 @@ public final class Hardware implements ConfigSpace {
         if ((bus & ~0xff) != 0 || (devfn & ~0xff) != 0) {
             return route(bus, devfn); // not an address of this segment: routed as asked, never cached
         }
+        // Worked out once a version is read more than a few times (a boot scan reads 8192 addresses, a command a few).
+        boolean[] buses = mayAnswer != null || ++readsSinceChange < 64 ? mayAnswer : busesThatMayAnswer();
+        if (buses != null && !buses[bus]) {
+            return null;
+        }
         Answer[] row = answers[bus];
         if (row == null) {
             // the first read of a bus since the last change is routed; a second one tabulates the whole bus
@@ -193,6 +204,37 @@ public final class Hardware implements ConfigSpace {
             answers[bus] = row;
         }
         return row[devfn];
+    }
+
+    /**
+     * The buses where anything can answer: a read reaches a function only on the bus of the level the routing
+     * stops at (a root bus or a bridge's secondary), or a VF of a PF of that level, whose RIDs run from the PF's
+     * first VF to its last. Every other bus answers nothing at every devfn (most of the 256 Xen's boot scan reads).
+     */
+    private boolean[] busesThatMayAnswer() {
+        boolean[] buses = mayAnswer;
+        if (buses == null) {
+            buses = new boolean[256];
+            for (int root : roots.keySet()) {
+                if ((root & ~0xff) == 0) {
+                    buses[root] = true;
+                }
+            }
+            for (HardwareFunction f : byId.values()) {
+                if (f.isBridge()) {
+                    buses[f.buses().secondary()] = true;
+                }
+                if (f.vfsEnabled() > 0) {
+                    long firstRid = (long) f.rid() + f.sriov().vfOffset();
+                    long lastRid = firstRid + (long) f.sriov().vfStride() * (f.vfsEnabled() - 1);
+                    for (long bus = firstRid >> 8; bus <= Math.min(0xff, lastRid >> 8); bus++) {
+                        buses[(int) bus] = true;
+                    }
+                }
+            }
+            mayAnswer = buses;
+        }
+        return buses;
     }
 
     /** Shared by every bus where nothing answers. */

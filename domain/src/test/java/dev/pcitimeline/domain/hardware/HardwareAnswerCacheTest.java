@@ -36,6 +36,8 @@ class HardwareAnswerCacheTest {
                                 endpoint("old", "02.0", PCI_ENDPOINT).withBar2(0xf1070600L)),
                         bridge("second", "01.0", PCI_BRIDGE, 5, 7, 8, endpoint("behind", "00.0", PCI_ENDPOINT))),
                 endpoint("igb", "02.0", PCIE_ENDPOINT).withSriov(new SriovSpec(16, 0x80, 0, 0)),
+                endpoint("wide", "04.0", PCIE_ENDPOINT).withSriov(new SriovSpec(300, 0x100, 0x300, 0)),
+                endpoint("huge", "05.0", PCIE_ENDPOINT).withSriov(new SriovSpec(4096, 0x20, 65535, 0)),
                 endpoint("root2", "00.0", PCIE_ENDPOINT).onRootBus(0x40),
                 endpoint("multi", "03.0", PCIE_ENDPOINT),
                 endpoint("multi1", "03.3", PCI_ENDPOINT));
