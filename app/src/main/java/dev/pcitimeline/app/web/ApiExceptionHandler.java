@@ -36,7 +36,9 @@ import java.util.stream.Collectors;
 public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
     /** Longest {@code detail} answered; scenario errors are already shorter (ScenarioException bounds them). */
-    static final int MAX_DETAIL_LENGTH = 2000;
+    static final int MAX_DETAIL_LENGTH = 1000;
+    static final int MAX_REASON_LENGTH = 600;
+    static final int MAX_KEY_LENGTH = 200;
 
     /** A scenario or step body the parser rejects: file {@code <request>}, line and key. */
     @ExceptionHandler(ScenarioException.class)
@@ -153,11 +155,13 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     private static void located(ProblemDetail p, ScenarioException e) {
         // Every property that can quote the request is bounded like the detail: a YAML syntax error's reason
         // quotes the offending text (HostileInputProperties found a 21 KB answer to a 2 KB body).
-        p.setProperty("field", e.key().isEmpty() ? "body" : abbreviate(e.key()));
-        p.setProperty("file", abbreviate(e.file()));
+        // JSON may escape each non-ASCII character as six bytes, and the same quote can stand in the detail, the
+        // reason and the key: tighter caps keep the whole document a few KB whatever the request held.
+        p.setProperty("field", e.key().isEmpty() ? "body" : abbreviate(e.key(), MAX_KEY_LENGTH));
+        p.setProperty("file", abbreviate(e.file(), MAX_KEY_LENGTH));
         p.setProperty("line", e.line());
-        p.setProperty("key", abbreviate(e.key()));
-        p.setProperty("reason", abbreviate(e.reason()));
+        p.setProperty("key", abbreviate(e.key(), MAX_KEY_LENGTH));
+        p.setProperty("reason", abbreviate(e.reason(), MAX_REASON_LENGTH));
     }
 
     private static ProblemDetail conflictProblem() {
@@ -176,11 +180,15 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
      * echo that much back.
      */
     static String abbreviate(String detail) {
-        if (detail == null || detail.length() <= MAX_DETAIL_LENGTH) {
-            return detail;
+        return abbreviate(detail, MAX_DETAIL_LENGTH);
+    }
+
+    static String abbreviate(String text, int max) {
+        if (text == null || text.length() <= max) {
+            return text;
         }
-        int cut = Character.isHighSurrogate(detail.charAt(MAX_DETAIL_LENGTH - 1)) ? MAX_DETAIL_LENGTH - 1 : MAX_DETAIL_LENGTH;
-        return detail.substring(0, cut) + "… (" + (detail.length() - cut) + " more characters)";
+        int cut = Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max;
+        return text.substring(0, cut) + "… (" + (text.length() - cut) + " more characters)";
     }
 
     private static String typeName(Class<?> type) {
