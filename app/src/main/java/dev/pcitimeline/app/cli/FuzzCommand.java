@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
         exitCodeList = {"0:the table was printed", "2:an option is invalid"})
 public class FuzzCommand implements Callable<Integer> {
 
-    @Option(names = "--histories", paramLabel = "N", defaultValue = "300",
+    @Option(names = "--histories", paramLabel = "N", defaultValue = "200",
             description = "histories to generate (default: ${DEFAULT-VALUE})")
     int histories;
 
