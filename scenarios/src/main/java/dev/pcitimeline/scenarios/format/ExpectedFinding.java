@@ -24,6 +24,51 @@ public record ExpectedFinding(Kind kind, Integer bus, Bdf bdf) {
         }
     }
 
+    /**
+     * Whether a finding of kind {@code kind} about {@code bus} or {@code bdf} (as API.md spells them) is this one:
+     * same kind, and same subject unless this one leaves it open.
+     */
+    public boolean matches(String kind, Integer bus, String bdf) {
+        return this.kind.name().equals(kind) && (this.bus == null || this.bus.equals(bus))
+                && (this.bdf == null || this.bdf.toString().equals(bdf));
+    }
+
+    /**
+     * {@code KIND[:SUBJECT]} as the command line takes it: {@code BUS2BRIDGE_LOOP}, {@code BUS2BRIDGE_LOOP:6},
+     * {@code BUS2BRIDGE_LOOP:0x06}, {@code PDEV_STALE:0000:05:00.0}.
+     *
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    public static ExpectedFinding parse(String text) {
+        int colon = text.indexOf(':');
+        Kind kind = Kind.parse(colon < 0 ? text : text.substring(0, colon));
+        if (colon < 0) {
+            return new ExpectedFinding(kind, null, null);
+        }
+        String subject = text.substring(colon + 1);
+        return switch (kind.subject()) {
+            case BUS -> {
+                int bus;
+                try {
+                    bus = subject.startsWith("0x") ? Integer.parseInt(subject.substring(2), 16) : Integer.parseInt(subject);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(kind + " is about a bus: '" + subject + "' is not a bus number");
+                }
+                if (bus < 0 || bus > 0xff) {
+                    throw new IllegalArgumentException(kind + ": bus " + bus + " is out of range 0..255");
+                }
+                yield new ExpectedFinding(kind, bus, null);
+            }
+            case BDF -> new ExpectedFinding(kind, null, Bdf.parse(subject));
+            case NONE -> throw new IllegalArgumentException(kind + " is about nothing: it takes no subject");
+        };
+    }
+
+    /** As {@link #parse} reads it back, and the scenario's {@code expect.findings} entry in flow style. */
+    public String text() {
+        return kind + (bus != null ? ":" + bus : bdf != null ? ":" + bdf : "");
+    }
+
     /** What a finding is about (XEN-MODEL.md §5, "subject"). */
     public enum Subject {
         BUS("a bus (key bus)"),

@@ -2,7 +2,9 @@ package dev.pcitimeline.scenarios.importer;
 
 import dev.pcitimeline.domain.hardware.FunctionSpec;
 import dev.pcitimeline.domain.hardware.SriovSpec;
+import dev.pcitimeline.domain.step.Step;
 import dev.pcitimeline.domain.value.Policy;
+import dev.pcitimeline.scenarios.format.ExpectedFinding;
 
 import java.util.List;
 import java.util.Map;
@@ -14,26 +16,29 @@ import java.util.regex.Pattern;
  * kind, and the log lines around each step. Block style, two-space indent, keys in the order
  * the spec lists them; every string that YAML could read as something else is quoted.
  */
-final class ScenarioWriter {
+public final class ScenarioWriter {
 
     private static final Pattern PLAIN_SAFE = Pattern.compile("[a-z][a-z0-9._-]*");
 
     private final StringBuilder out = new StringBuilder();
 
+    public ScenarioWriter() {
+    }
+
     /** A {@code # text} line per entry of {@code lines} at the given indent. */
-    ScenarioWriter comment(int indent, String text) {
+    public ScenarioWriter comment(int indent, String text) {
         for (String line : text.split("\n", -1)) {
             out.append(" ".repeat(indent)).append(line.isEmpty() ? "#" : "# " + commentSafe(line)).append('\n');
         }
         return this;
     }
 
-    ScenarioWriter blank() {
+    public ScenarioWriter blank() {
         out.append('\n');
         return this;
     }
 
-    ScenarioWriter header(String scenario, String description, Policy policy, int segment) {
+    public ScenarioWriter header(String scenario, String description, Policy policy, int segment) {
         out.append("scenario: ").append(scenario).append('\n');
         if (description != null) {
             out.append("description: ").append(quote(description)).append('\n');
@@ -51,19 +56,22 @@ final class ScenarioWriter {
      * @param names        per function id, a comment for its id line (the dump's name), may be empty
      * @param kindComments per function id, a comment for its kind line (a guess), may be empty
      */
-    ScenarioWriter topology(List<FunctionSpec> topology, Map<String, String> names, Map<String, String> kindComments) {
+    public ScenarioWriter topology(List<FunctionSpec> topology, Map<String, String> names, Map<String, String> kindComments) {
         out.append("topology:").append(topology.isEmpty() ? " []\n" : "\n");
         for (FunctionSpec f : topology) {
-            function(f, 2, true, names, kindComments);
+            function(f, "  - ", 4, true, names, kindComments);
         }
         return this;
     }
 
-    private void function(FunctionSpec f, int indent, boolean topLevel, Map<String, String> names,
+    /**
+     * A function's keys at {@code keyIndent}, the first line starting with {@code firstPrefix} (a list item's
+     * {@code "  - "}, or plain indentation for a mapping such as a plug step's {@code function}).
+     */
+    private void function(FunctionSpec f, String firstPrefix, int keyIndent, boolean topLevel, Map<String, String> names,
                           Map<String, String> kindComments) {
-        String pad = " ".repeat(indent);
-        String inner = " ".repeat(indent + 2);
-        out.append(pad).append("- id: ").append(quoteIfNeeded(f.id()));
+        String inner = " ".repeat(keyIndent);
+        out.append(firstPrefix).append("id: ").append(quoteIfNeeded(f.id()));
         trailing(names.get(f.id()));
         out.append(inner).append("devfn: \"").append(f.devfn()).append("\"\n");
         if (topLevel && f.rootBus() != null) {
@@ -87,7 +95,7 @@ final class ScenarioWriter {
         if (!f.children().isEmpty()) {
             out.append(inner).append("children:\n");
             for (FunctionSpec c : f.children()) {
-                function(c, indent + 4, false, names, kindComments);
+                function(c, " ".repeat(keyIndent + 2) + "- ", keyIndent + 4, false, names, kindComments);
             }
         }
     }
@@ -100,19 +108,44 @@ final class ScenarioWriter {
     }
 
     /** The line {@code steps:}; then {@link #step} and {@link #comment} in order. */
-    ScenarioWriter steps() {
+    public ScenarioWriter steps() {
         out.append("steps:\n");
         return this;
     }
 
     /** One step line as already-formed YAML ({@code xen-boot}, {@code add: "0000:00:02.0"}), with an optional comment. */
-    ScenarioWriter step(String yaml, String comment) {
+    public ScenarioWriter step(String yaml, String comment) {
         out.append("  - ").append(yaml);
         trailing(comment);
         return this;
     }
 
-    String text() {
+    /**
+     * One step, without a comment. A step's own {@link Step#text()} (the timeline's) names only a plugged function's id, devfn
+     * and kind; a file needs the whole subtree with its registers, so {@code plug} is written here in full.
+     */
+    public ScenarioWriter step(Step step) {
+        if (step instanceof Step.Plug p) {
+            out.append("  - plug:\n      parent: ").append(quoteIfNeeded(p.parent())).append("\n      function:\n");
+            function(p.function(), " ".repeat(8), 8, true, Map.of(), Map.of());
+            return this;
+        }
+        return step(step.text(), null);
+    }
+
+    /** An {@code expect} entry asserting that {@code finding} holds after the step before it. */
+    public ScenarioWriter expectFinding(ExpectedFinding finding) {
+        out.append("  - expect:\n      findings: [{kind: ").append(finding.kind().name());
+        if (finding.bus() != null) {
+            out.append(", bus: ").append(finding.bus());
+        } else if (finding.bdf() != null) {
+            out.append(", bdf: \"").append(finding.bdf()).append('"');
+        }
+        out.append("}]\n");
+        return this;
+    }
+
+    public String text() {
         return out.toString();
     }
 

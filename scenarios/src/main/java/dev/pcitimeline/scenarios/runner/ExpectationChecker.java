@@ -65,9 +65,7 @@ public final class ExpectationChecker {
         if (e.findings() != null) {
             List<String> missing = new ArrayList<>();
             for (ExpectedFinding f : e.findings()) {
-                boolean present = state.findings().stream().anyMatch(a -> a.kind().equals(f.kind().name())
-                        && (f.bus() == null || f.bus().equals(a.bus()))
-                        && (f.bdf() == null || f.bdf().toString().equals(a.bdf())));
+                boolean present = state.findings().stream().anyMatch(a -> f.matches(a.kind(), a.bus(), a.bdf()));
                 if (!present) {
                     missing.add(findingText(f.kind().name(), f.bus(), f.bdf() == null ? null : f.bdf().toString()));
                 }

@@ -51,10 +51,50 @@ public final class SyntheticHistoryGenerator {
     private record Unplugged(String parent, FunctionSpec spec) {
     }
 
-    private SyntheticHistoryGenerator(long seed, String systemId, boolean keepEvents) {
+    /**
+     * What a history is made of: how many root ports the machine has ({@code rootPorts} plus a random
+     * {@code 0..rootPortsSpread-1}), how often each kind of step is drawn, and whether dom0 boots lean towards
+     * {@code pci=assign-busses} (3 in 4 instead of 1 in 2, and the first dom0 boot drawn like the others).
+     *
+     * @param weights per {@link StepKind}, in its order: how often it is drawn, out of their sum
+     */
+    public record Mix(String name, int rootPorts, int rootPortsSpread, List<Integer> weights, boolean favourAssignBusses) {
+        public Mix {
+            weights = List.copyOf(weights);
+            if (weights.size() != StepKind.values().length || weights.stream().anyMatch(w -> w < 0)
+                    || weights.stream().mapToInt(Integer::intValue).sum() <= 0) {
+                throw new IllegalArgumentException("a mix needs one weight >= 0 per step kind " + List.of(StepKind.values()));
+            }
+        }
+
+        /** The benchmark's server: 10..14 root ports, more than half the steps single hypercalls. */
+        public static final Mix BENCH = new Mix("bench", 10, 5,
+                List.of(2, 16, 13, 13, 9, 5, 5, 6, 5, 2, 5, 3, 8, 8), false);
+
+        /**
+         * What the original report is about (issue 14): a small machine (3..6 root ports, so every topology has a
+         * NIC, an SR-IOV PF and a PCIe-to-PCI bridge with a PCI bridge behind it), frequent Xen and dom0 boots with
+         * {@code pci=assign-busses}, dom0 remove/rescan, SR-IOV and hot-plug; hypercalls by hand are rarer.
+         */
+        public static final Mix REPORT = new Mix("report", 3, 4,
+                List.of(8, 6, 5, 6, 4, 12, 12, 10, 6, 3, 3, 5, 10, 10), true);
+    }
+
+    /** The kinds of step the mix draws from, in the order of {@link Mix#weights}. */
+    public enum StepKind {
+        BOOT, ADD, REMOVE, ASSIGN, DEASSIGN, DOM0_REMOVE, DOM0_RESCAN, ENABLE_SRIOV, DISABLE_SRIOV,
+        LINUX_ASSIGN_BUSSES, WRITE_BRIDGE_BUSES, DOM0_REPORT_ALL, UNPLUG, PLUG
+    }
+
+    private final Mix mix;
+    private final int totalWeight;
+
+    private SyntheticHistoryGenerator(long seed, String systemId, boolean keepEvents, Mix mix) {
         this.random = new Random(seed);
         this.keepEvents = keepEvents;
-        List<FunctionSpec> topology = SyntheticTopology.generate(random, 10 + random.nextInt(5));
+        this.mix = mix;
+        this.totalWeight = mix.weights().stream().mapToInt(Integer::intValue).sum();
+        List<FunctionSpec> topology = SyntheticTopology.generate(random, mix.rootPorts() + random.nextInt(mix.rootPortsSpread()));
         this.created = new SegmentEvent.SystemCreated(systemId, "synthetic-" + seed,
                 "generated history (seed " + seed + ")", Policy.XEN_4_4, 0, topology);
         this.machine = Machine.created(created);
@@ -71,15 +111,44 @@ public final class SyntheticHistoryGenerator {
         if (targetEvents < 1) {
             throw new IllegalArgumentException("target events " + targetEvents + " must be at least 1");
         }
-        SyntheticHistoryGenerator g = new SyntheticHistoryGenerator(seed, systemId, keepEvents);
-        SegmentEvent.SystemCreated created = g.created;
-        g.run(new Step.XenBoot());
-        g.run(new Step.Dom0Boot(false, Step.Reporting.DISCOVERY));
+        SyntheticHistoryGenerator g = new SyntheticHistoryGenerator(seed, systemId, keepEvents, Mix.BENCH);
+        g.start();
         while (g.machine.events() < targetEvents) {
             g.run(g.next());
         }
-        return new SyntheticHistory(seed, systemId, created.scenario(), created.description(), created.policy(),
-                created.segment(), created.topology(), g.steps, g.machine.events(), g.events);
+        return g.history(seed);
+    }
+
+    /**
+     * A history of exactly {@code stepCount} steps (at least 2: {@code xen-boot} and {@code dom0-boot} come first)
+     * drawn from {@code mix}, its events kept.
+     */
+    public static SyntheticHistory generateSteps(String systemId, long seed, int stepCount, Mix mix) {
+        if (stepCount < 2) {
+            throw new IllegalArgumentException("steps " + stepCount + " must be at least 2 (xen-boot, dom0-boot)");
+        }
+        SyntheticHistoryGenerator g = new SyntheticHistoryGenerator(seed, systemId, true, mix);
+        g.start();
+        while (g.steps.size() < stepCount) {
+            g.run(g.next());
+        }
+        return g.history(seed);
+    }
+
+    /** Xen boots, then dom0: plainly for the bench, drawn like every later dom0 boot when the mix favours assign-busses. */
+    private void start() {
+        run(new Step.XenBoot());
+        if (mix.favourAssignBusses()) {
+            dom0BootPending = true;
+            run(next());
+        } else {
+            run(new Step.Dom0Boot(false, Step.Reporting.DISCOVERY));
+        }
+    }
+
+    private SyntheticHistory history(long seed) {
+        return new SyntheticHistory(seed, created.systemId(), created.scenario(), created.description(),
+                created.policy(), created.segment(), created.topology(), steps, machine.events(), events);
     }
 
     /** Checks the step against every rule on the machine as it is, then folds its events. */
@@ -104,7 +173,8 @@ public final class SyntheticHistoryGenerator {
     private Step next() {
         if (dom0BootPending) {
             dom0BootPending = false;
-            return new Step.Dom0Boot(random.nextBoolean(),
+            boolean assignBusses = random.nextBoolean() || (mix.favourAssignBusses() && random.nextBoolean());
+            return new Step.Dom0Boot(assignBusses,
                     random.nextInt(4) == 0 ? Step.Reporting.AFTER_SCAN : Step.Reporting.DISCOVERY);
         }
         while (true) {
@@ -117,35 +187,31 @@ public final class SyntheticHistoryGenerator {
 
     /** Weighted choice of a step kind; the kind may find nothing to do here (empty) and is drawn again. */
     private Supplier<Optional<Step>> pick() {
-        int r = random.nextInt(100);
-        if (r < 2) {
-            return this::boot;
-        } else if (r < 18) {
-            return this::add;
-        } else if (r < 31) {
-            return this::remove;
-        } else if (r < 44) {
-            return this::assign;
-        } else if (r < 53) {
-            return this::deassign;
-        } else if (r < 58) {
-            return this::dom0Remove;
-        } else if (r < 63) {
-            return this::dom0Rescan;
-        } else if (r < 69) {
-            return this::enableSriov;
-        } else if (r < 74) {
-            return this::disableSriov;
-        } else if (r < 76) {
-            return () -> Optional.of(new Step.LinuxAssignBusses());
-        } else if (r < 81) {
-            return this::writeBridgeBuses;
-        } else if (r < 84) {
-            return () -> Optional.of(new Step.Dom0ReportAll(random.nextBoolean()));
-        } else if (r < 92) {
-            return this::unplug;
+        int r = random.nextInt(totalWeight);
+        StepKind kind = null;
+        for (StepKind k : StepKind.values()) {
+            r -= mix.weights().get(k.ordinal());
+            if (r < 0) {
+                kind = k;
+                break;
+            }
         }
-        return this::plug;
+        return switch (kind) {
+            case BOOT -> this::boot;
+            case ADD -> this::add;
+            case REMOVE -> this::remove;
+            case ASSIGN -> this::assign;
+            case DEASSIGN -> this::deassign;
+            case DOM0_REMOVE -> this::dom0Remove;
+            case DOM0_RESCAN -> this::dom0Rescan;
+            case ENABLE_SRIOV -> this::enableSriov;
+            case DISABLE_SRIOV -> this::disableSriov;
+            case LINUX_ASSIGN_BUSSES -> () -> Optional.of(new Step.LinuxAssignBusses());
+            case WRITE_BRIDGE_BUSES -> this::writeBridgeBuses;
+            case DOM0_REPORT_ALL -> () -> Optional.of(new Step.Dom0ReportAll(random.nextBoolean()));
+            case UNPLUG -> this::unplug;
+            case PLUG -> this::plug;
+        };
     }
 
     private Optional<Step> boot() {
