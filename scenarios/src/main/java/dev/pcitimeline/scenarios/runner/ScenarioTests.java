@@ -29,10 +29,6 @@ import java.util.stream.Stream;
  * container runs, on the JVM's {@link EmbeddedEngine} (started by the first file, shared by every test class).
  */
 public final class ScenarioTests {
-    /** The test an invalid or unreplayable file becomes. */
-    static final String INVALID = "invalid scenario";
-    static final String NOT_REPLAYED = "replay";
-
     private ScenarioTests() {
     }
 
@@ -70,12 +66,12 @@ public final class ScenarioTests {
         try {
             result = runner.get().replay(new ScenarioParser().parse(file), ReplayOptions.DEFAULT);
         } catch (ScenarioException invalid) {
-            return Stream.of(DynamicTest.dynamicTest(prefix + INVALID, at(file, invalid.line()), () -> {
+            return Stream.of(DynamicTest.dynamicTest(prefix + JUnitXmlReport.INVALID, at(file, invalid.line()), () -> {
                 throw new AssertionFailedError(invalid.getMessage(), invalid);
             }));
         } catch (RuntimeException broken) {
             // The engine did not start, or the views did not catch up: no expectation could be checked.
-            return Stream.of(DynamicTest.dynamicTest(prefix + NOT_REPLAYED, file.toUri(), () -> {
+            return Stream.of(DynamicTest.dynamicTest(prefix + JUnitXmlReport.NOT_REPLAYED, file.toUri(), () -> {
                 throw broken;
             }));
         }

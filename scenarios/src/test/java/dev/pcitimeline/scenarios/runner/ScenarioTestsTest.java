@@ -122,7 +122,7 @@ class ScenarioTestsTest {
     @Test
     void an_invalid_file_is_one_failing_test_with_the_validators_message() {
         List<Finished> finished = run(OneFile.class);
-        Finished invalid = named(finished, ScenarioTests.INVALID);
+        Finished invalid = named(finished, JUnitXmlReport.INVALID);
         assertThat(invalid.result().getStatus()).isEqualTo(TestExecutionResult.Status.FAILED);
         assertThat(invalid.file()).contains("invalid-pf.yaml");
         assertThat(invalid.line()).isEqualTo(7);
