@@ -8,6 +8,10 @@ import dev.pcitimeline.domain.value.Policy;
 import dev.pcitimeline.scenarios.format.Scenario;
 import dev.pcitimeline.scenarios.format.ScenarioException;
 import dev.pcitimeline.scenarios.format.ScenarioParser;
+import dev.pcitimeline.scenarios.runner.JUnitXmlReport;
+import dev.pcitimeline.scenarios.runner.JUnitXmlReport.FileReport;
+import dev.pcitimeline.scenarios.runner.JUnitXmlReport.NotReplayed;
+import dev.pcitimeline.scenarios.runner.JUnitXmlReport.Replayed;
 import dev.pcitimeline.scenarios.runner.ReplayOptions;
 import dev.pcitimeline.scenarios.runner.ReplayResult;
 import dev.pcitimeline.scenarios.runner.ScenarioRunner;
@@ -20,6 +24,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,6 +72,10 @@ public class ReplayCommand implements Callable<Integer> {
             + "PostgreSQL database of a postgresql://user:pass@host:port/db URL (default: in memory)")
     String db;
 
+    @Option(names = "--junit-xml", paramLabel = "OUT.xml", description = "also write a JUnit XML report (Surefire's "
+            + "format): one testsuite per FILE, one testcase per expect entry, an error for an invalid FILE")
+    Path junitXml;
+
     @Override
     public Integer call() throws Exception {
         PrintStream err = System.err;
@@ -84,6 +93,7 @@ public class ReplayCommand implements Callable<Integer> {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ArrayNode documents = mapper.createArrayNode();
         StringBuilder text = new StringBuilder();
+        List<FileReport> reports = new ArrayList<>();
         int exit = 0;
         boolean anyValid = parsed.stream().anyMatch(p -> p instanceof Scenario);
         if (anyValid && db != null && !Cli.isDatabaseUrl(db) && Files.exists(Path.of(db)) && !Files.isDirectory(Path.of(db))) {
@@ -114,6 +124,8 @@ public class ReplayCommand implements Callable<Integer> {
                     if (runner == null) {
                         documents.addObject().put("file", file.toString()).putObject("error")
                                 .put("message", file + ": not replayed: " + storeProblem);
+                        reports.add(new NotReplayed(file.toString(), JUnitXmlReport.NOT_REPLAYED, "not-replayed",
+                                file + ": not replayed: " + storeProblem));
                         continue;
                     }
                     Scenario scenario = (Scenario) p;
@@ -128,6 +140,7 @@ public class ReplayCommand implements Callable<Integer> {
                                 .forEach(e -> err.println("  FAILED " + e.message()));
                     }
                     documents.add(mapper.valueToTree(result.state()));
+                    reports.add(new Replayed(file.toString(), result));
                     text.append(StateText.render(result.state(), file.toString(), System.console() != null)).append('\n');
                 } catch (ScenarioException invalid) {
                     exit = 2;
@@ -136,12 +149,25 @@ public class ReplayCommand implements Callable<Integer> {
                     error.put("file", file.toString());
                     error.putObject("error").put("line", invalid.line()).put("key", invalid.key())
                             .put("message", invalid.getMessage());
+                    reports.add(new NotReplayed(file.toString(), JUnitXmlReport.INVALID, "invalid-scenario",
+                            invalid.getMessage()));
                 } catch (IllegalArgumentException badPoint) {
                     // --at-step / --at-event outside this file's history
                     exit = 2;
                     err.println(file + ": " + badPoint.getMessage());
                     documents.addObject().put("file", file.toString()).putObject("error").put("message", badPoint.getMessage());
+                    reports.add(new NotReplayed(file.toString(), JUnitXmlReport.NOT_REPLAYED, "bad-option",
+                            file + ": " + badPoint.getMessage()));
                 }
+            }
+        }
+        if (junitXml != null) {
+            try {
+                JUnitXmlReport.write(reports, junitXml);
+            } catch (IOException e) {
+                // The report a CI relies on is missing: as wrong as a bad option.
+                err.println("replay: --junit-xml: cannot write " + junitXml + ": " + e.getMessage());
+                exit = 2;
             }
         }
         System.out.print(json ? mapper.writeValueAsString(documents) + "\n" : text);

@@ -100,6 +100,11 @@ public class StoreEnvironmentPostProcessor implements EnvironmentPostProcessor, 
         }
     }
 
+    /** A new private in-memory store's URL, as {@code pcitimeline.db=mem} gives (for a context that must not be redirected). */
+    public static String inMemoryUrl() {
+        return h2Url(IN_MEMORY);
+    }
+
     /** The H2 URL for a {@code pcitimeline.db} value that is not a PostgreSQL URL. */
     static String h2Url(String location) {
         String value = location == null || location.isBlank() ? DEFAULT_DIRECTORY : location.trim();

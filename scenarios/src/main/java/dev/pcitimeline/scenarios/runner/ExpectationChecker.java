@@ -5,6 +5,8 @@ import dev.pcitimeline.projections.query.StateDocument;
 import dev.pcitimeline.projections.query.StateDocument.ExpectationEntry;
 import dev.pcitimeline.scenarios.format.Expectation;
 import dev.pcitimeline.scenarios.format.ExpectedFinding;
+import dev.pcitimeline.scenarios.format.Scenario;
+import dev.pcitimeline.scenarios.format.ScenarioStep;
 import dev.pcitimeline.scenarios.format.UpstreamExpectation;
 
 import java.util.ArrayList;
@@ -16,32 +18,37 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * Evaluates one {@code expect} block against a projected state object: one result per key,
- * each naming the step, the key, and on failure the expected and the actual value.
+ * Evaluates one {@code expect} block against a projected state object: one result per key. A failure's
+ * message names the file and line of the {@code expect}, the step before it (index and text), the key, the
+ * policy it was checked under, the expected and the actual value; test reports and {@code replay} print it as is.
  */
 public final class ExpectationChecker {
     private ExpectationChecker() {
     }
 
-    public static List<ExpectationEntry> check(int step, Expectation e, StateDocument state) {
+    /** @param step the step {@code e} follows; null for an entry before the first step */
+    public static List<ExpectationEntry> check(Scenario scenario, ScenarioStep step, Expectation e, StateDocument state) {
         List<ExpectationEntry> out = new ArrayList<>();
-        String where = e.policy() == null ? "" : " (policy " + e.policy().text() + ")";
+        String where = " (policy " + CheckedExpectation.policyOf(scenario, e).text() + ")";
+        String at = scenario.source() + ":" + e.line() + ": " + (step == null ? CheckedExpectation.where(null)
+                : "step " + step.index() + " (" + step.step().text() + ")") + ": ";
+        int index = step == null ? -1 : step.index();
         if (e.outcome() != null) {
             String actual = state.steps().isEmpty() ? null : state.steps().get(state.steps().size() - 1).outcome();
-            out.add(compare(step, "outcome", where, e.outcome().text(), actual));
+            out.add(compare(index, at, "outcome", where, e.outcome().text(), actual));
         }
         if (e.bus2bridge() != null) {
             Map<Integer, String> expected = new TreeMap<>();
             e.bus2bridge().forEach((bus, bdf) -> expected.put(bus, bdf.toString()));
             Map<Integer, String> actual = new TreeMap<>();
             state.bus2bridge().forEach(m -> actual.put(m.bus(), m.bridge()));
-            out.add(compare(step, "bus2bridge", where, expected, actual));
+            out.add(compare(index, at, "bus2bridge", where, expected, actual));
         }
         if (e.pdevs() != null) {
             TreeSet<String> expected = e.pdevs().stream().map(Bdf::toString).collect(Collectors.toCollection(TreeSet::new));
             TreeSet<String> actual = state.pdevs().stream().map(StateDocument.Pdev::bdf)
                     .collect(Collectors.toCollection(TreeSet::new));
-            out.add(compare(step, "pdevs", where, expected, actual));
+            out.add(compare(index, at, "pdevs", where, expected, actual));
         }
         if (e.upstream() != null) {
             Map<String, String> expected = new LinkedHashMap<>();
@@ -53,14 +60,14 @@ public final class ExpectationChecker {
                 actual.put(bdf, state.upstream().stream().filter(r -> r.bdf().equals(bdf)).findFirst()
                         .map(r -> upstreamText(r.result(), r.bridge())).orElse("no pdev"));
             }
-            out.add(compare(step, "upstream", where, expected, actual));
+            out.add(compare(index, at, "upstream", where, expected, actual));
         }
         if (e.contexts() != null) {
             Map<String, Integer> expected = new TreeMap<>();
             e.contexts().forEach((bdf, d) -> expected.put(bdf.toString(), d));
             Map<String, Integer> actual = new TreeMap<>();
             state.contexts().forEach(c -> actual.put(c.bdf(), c.domain()));
-            out.add(compare(step, "contexts", where, expected, actual));
+            out.add(compare(index, at, "contexts", where, expected, actual));
         }
         if (e.findings() != null) {
             List<String> missing = new ArrayList<>();
@@ -72,20 +79,20 @@ public final class ExpectationChecker {
             }
             List<String> actual = state.findings().stream().map(a -> findingText(a.kind(), a.bus(), a.bdf())).toList();
             out.add(missing.isEmpty()
-                    ? new ExpectationEntry(step, "findings", true, "all " + e.findings().size() + " present" + where)
-                    : new ExpectationEntry(step, "findings", false, "step " + step + ": findings" + where
+                    ? new ExpectationEntry(index, "findings", true, "all " + e.findings().size() + " present" + where)
+                    : new ExpectationEntry(index, "findings", false, at + "findings" + where
                     + ": expected to include " + missing + ", actual " + actual));
         }
         if (e.hung() != null) {
-            out.add(compare(step, "hung", where, e.hung(), state.hung()));
+            out.add(compare(index, at, "hung", where, e.hung(), state.hung()));
         }
         return out;
     }
 
-    private static ExpectationEntry compare(int step, String key, String where, Object expected, Object actual) {
+    private static ExpectationEntry compare(int step, String at, String key, String where, Object expected, Object actual) {
         boolean passed = expected.equals(actual);
         String message = passed ? key + where + " = " + actual
-                : "step " + step + ": " + key + where + ": expected " + expected + ", actual " + actual;
+                : at + key + where + ": expected " + expected + ", actual " + actual;
         return new ExpectationEntry(step, key, passed, message);
     }
 

@@ -43,25 +43,39 @@ public final class ScenarioRunner {
      * @throws IllegalStateException the projections did not reach a step's events in time
      */
     public ReplayResult replay(Scenario scenario, ReplayOptions options) {
+        long started = System.nanoTime();
+        long since = started;
         ScenarioValidator.validate(scenario);
         String system = create(scenario);
-        List<ExpectationEntry> results = new ArrayList<>();
+        List<CheckedExpectation> checks = new ArrayList<>();
         long events = 1;
         await(system, events);
         for (Expectation e : scenario.initialExpectations()) {
-            results.addAll(ExpectationChecker.check(-1, e, queries.state(system, (int) events, null, e.policy())));
+            checks.add(check(scenario, system, events, null, e, since));
+            since = System.nanoTime();
         }
         for (ScenarioStep step : scenario.steps()) {
             StepResult result = gateway.sendAndWait(new RunStep(system, step.step()));
             events = result.events();
             await(system, events);
             for (Expectation e : step.expectations()) {
-                results.addAll(ExpectationChecker.check(step.index(), e,
-                        queries.state(system, (int) events, null, e.policy())));
+                checks.add(check(scenario, system, events, step, e, since));
+                since = System.nanoTime();
             }
         }
         StateDocument state = queries.state(system, options.atEvent(), options.atStep(), options.policy());
-        return new ReplayResult(scenario, system, state.withExpectations(results));
+        List<ExpectationEntry> results = checks.stream().flatMap(c -> c.results().stream()).toList();
+        return new ReplayResult(scenario, system, state.withExpectations(results), checks,
+                Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /** One expect entry against the views after {@code events}; its time counts from {@code since} (nanoTime). */
+    private CheckedExpectation check(Scenario scenario, String system, long events, ScenarioStep step, Expectation e,
+                                     long since) {
+        List<ExpectationEntry> results = ExpectationChecker.check(scenario, step, e,
+                queries.state(system, (int) events, null, e.policy()));
+        return new CheckedExpectation(scenario.source(), step, e, CheckedExpectation.policyOf(scenario, e), results,
+                Duration.ofNanos(System.nanoTime() - since));
     }
 
     /** A new system named after the scenario with a random suffix, retrying on the rare clash. */

@@ -2,20 +2,16 @@ package dev.pcitimeline.scenarios.importer;
 
 import dev.pcitimeline.domain.value.Bdf;
 import dev.pcitimeline.projections.query.StateDocument;
-import dev.pcitimeline.projections.query.StateQueries;
 import dev.pcitimeline.scenarios.format.ScenarioParser;
 import dev.pcitimeline.scenarios.runner.ReplayOptions;
 import dev.pcitimeline.scenarios.runner.ReplayResult;
 import dev.pcitimeline.scenarios.runner.ScenarioRunner;
-import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.context.annotation.Bean;
 
-import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -32,10 +28,7 @@ class ImportedScenarioReplayTest {
     @SpringBootConfiguration
     @EnableAutoConfiguration
     static class Application {
-        @Bean
-        ScenarioRunner scenarioRunner(CommandGateway gateway, StateQueries queries) {
-            return new ScenarioRunner(gateway, queries, Duration.ofSeconds(30));
-        }
+        // the ScenarioRunner comes from ScenarioRunnerAutoConfiguration
     }
 
     @Autowired
