@@ -989,6 +989,19 @@ class PciSegmentTest {
         }
 
         @Test
+        void vf_count_within_total_a_rid_beyond_what_an_int_holds_does_not_wrap_into_16_bits() {
+            // huge at 00:02.0 (RID 0x10), offset 0x80, stride 0xffff: VF 65534 at 0x90 + 0xffff*0xfffe = 4294770834,
+            // which as an int wraps to -196462 and would "fit"
+            List<FunctionSpec> topo = List.of(endpoint("huge", "02.0", PCIE_ENDPOINT)
+                    .withSriov(new SriovSpec(0xffff, 0x80, 0xffff, 0)));
+            fixture.given(created(Policy.XEN_4_4, topo))
+                    .when(cmd(new Step.EnableSriov("huge", 0xffff)))
+                    .expectException(RuleViolation.class)
+                    .expectExceptionMessage("enable-sriov: huge: VF 65534 would have requester ID 4294770834, beyond bus ff")
+                    .expectNoEvents();
+        }
+
+        @Test
         void plug_slot_free_occupied_devfn_under_a_bridge() {
             refused(new Step.Plug("tundra", endpoint("nic2", "01.0", PCI_ENDPOINT)),
                     "plug: nic2: devfn 01.0 under tundra is already taken by pcibr");
