@@ -253,9 +253,9 @@ public final class Linux {
             int max = bus;
             for (HardwareFunction f : found) {
                 if (f.isPhysicalFunction()) {
-                    long last = f.devfn() + f.sriov().vfOffset() + (long) f.sriov().vfStride() * (f.sriov().totalVfs() - 1);
+                    long last = f.sriov().vfRid(bus * 256L + f.devfn(), f.sriov().totalVfs() - 1);
                     // bus numbers are 8-bit: a reservation past bus ff takes every bus up to ff
-                    max = (int) Math.max(max, Math.min(0xff, bus + (last >> 8)));
+                    max = (int) Math.max(max, Math.min(0xff, last >> 8));
                 }
             }
             List<HardwareFunction> bridges = new ArrayList<>();

@@ -4,6 +4,7 @@ import dev.pcitimeline.domain.value.Bdf;
 import dev.pcitimeline.domain.value.DeviceKind;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -31,15 +32,9 @@ public final class Hardware implements ConfigSpace {
     /** Bumped by every change, so views derived from the hardware alone can be cached. */
     private long version;
 
-    // Derived from the tree and its registers alone, so kept until the next change (see changed()).
-    // Xen's boot scan alone reads 8192 addresses, and the views read every function after each event.
-    /** Per bus, what a config read at each devfn reaches; null: not routed since the last change. */
-    private Answer[][] answers = new Answer[256][];
-    /** Buses read once since the last change (a single read is routed rather than tabulated). */
-    private boolean[] routedOnce = new boolean[256];
-    /** See {@link #busesThatMayAnswer}; null: not worked out since the last change. */
-    private boolean[] mayAnswer;
-    private int readsSinceChange;
+    /** What config reads reach in this version (see changed()): Xen's boot scan alone reads 8192 addresses. */
+    private HardwareAnswerCache answers = new HardwareAnswerCache(this);
+    // Derived from the tree and its registers alone, so kept until the next change; the views read them after each event.
     private List<Reached> reachable;
     private SortedSet<Integer> decodeConflicts;
 
@@ -66,11 +61,9 @@ public final class Hardware implements ConfigSpace {
     public Hardware copy() {
         Hardware c = new Hardware(segment);
         c.version = version;
-        // Same tree, same registers: what was derived from them holds for the copy until either changes (rows of
-        // answers are never modified once built, and changed() replaces the array, so sharing them is safe).
-        c.answers = answers.clone();
-        c.routedOnce = routedOnce.clone();
-        c.mayAnswer = mayAnswer; // never modified once worked out
+        // Same tree, same registers: what was derived from them holds for the copy until either changes (each
+        // changed() replaces them rather than modifying them, so sharing is safe).
+        c.answers = answers.copyFor(c);
         c.reachable = reachable;
         c.decodeConflicts = decodeConflicts;
         roots.forEach((bus, list) -> {
@@ -105,10 +98,7 @@ public final class Hardware implements ConfigSpace {
     /** Every change to the tree or a register goes through here: a new version, derived answers dropped. */
     private void changed() {
         version++;
-        answers = new Answer[256][];
-        routedOnce = new boolean[256];
-        mayAnswer = null;
-        readsSinceChange = 0;
+        answers = new HardwareAnswerCache(this);
         reachable = null;
         decodeConflicts = null;
     }
@@ -126,6 +116,16 @@ public final class Hardware implements ConfigSpace {
 
     public SortedSet<Integer> rootBuses() {
         return Collections.unmodifiableSortedSet(new TreeSet<>(roots.keySet()));
+    }
+
+    /** The root bus numbers, unordered and not copied (for {@link HardwareAnswerCache}). */
+    Collection<Integer> rootBusNumbers() {
+        return roots.keySet();
+    }
+
+    /** Every physical function, unordered and not copied (for {@link HardwareAnswerCache}). */
+    Collection<HardwareFunction> functions() {
+        return byId.values();
     }
 
     /** Functions on root bus {@code bus}, in devfn order. */
@@ -146,9 +146,9 @@ public final class Hardware implements ConfigSpace {
         }
         List<VirtualFunction> vfs = new ArrayList<>(pf.vfsEnabled());
         for (int i = 0; i < pf.vfsEnabled(); i++) {
-            int rid = pf.vfRid(i);
+            long rid = pf.vfRid(i);
             if (rid <= 0xffff) {
-                vfs.add(new VirtualFunction(HardwareFunction.vfId(pf.id(), i), pf, i, Bdf.ofRid(segment, rid)));
+                vfs.add(new VirtualFunction(HardwareFunction.vfId(pf.id(), i), pf, i, Bdf.ofRid(segment, (int) rid)));
             }
         }
         return vfs;
@@ -178,81 +178,33 @@ public final class Hardware implements ConfigSpace {
 
     // ------------------------------------------------------------------ config space
 
-    /**
-     * Routing of a config read (XEN-MODEL.md §1): from the highest root bus <= bus, down
-     * through the first bridge (devfn order) whose secondary..subordinate holds the bus.
-     * Answered from a per-bus table built by {@link #route} on first use after each change.
-     */
+    /** A config read: what {@link #route} gives, answered through this version's {@link HardwareAnswerCache}. */
     @Override
     public Answer answerAt(int bus, int devfn) {
-        if ((bus & ~0xff) != 0 || (devfn & ~0xff) != 0) {
-            return route(bus, devfn); // not an address of this segment: routed as asked, never cached
-        }
-        // Worked out once a version is read more than a few times (a boot scan reads 8192 addresses, a command a few).
-        boolean[] buses = mayAnswer != null || ++readsSinceChange < 64 ? mayAnswer : busesThatMayAnswer();
-        if (buses != null && !buses[bus]) {
-            return null;
-        }
-        Answer[] row = answers[bus];
-        if (row == null) {
-            // the first read of a bus since the last change is routed; a second one tabulates the whole bus
-            if (!routedOnce[bus]) {
-                routedOnce[bus] = true;
-                return route(bus, devfn);
-            }
-            row = answersOn(bus);
-            answers[bus] = row;
-        }
-        return row[devfn];
+        return answers.answerAt(bus, devfn);
+    }
+
+    /** The routing of one config read (package-private for {@link HardwareAnswerCache} and tests). */
+    Answer route(int bus, int devfn) {
+        Answer[] at = route(bus, devfn, devfn);
+        return at == null ? null : at[0];
     }
 
     /**
-     * The buses where anything can answer: a read reaches a function only on the bus of the level the routing
-     * stops at (a root bus or a bridge's secondary), or a VF of a PF of that level, whose RIDs run from the PF's
-     * first VF to its last. Every other bus answers nothing at every devfn (most of the 256 Xen's boot scan reads).
+     * The routing of config reads (XEN-MODEL.md §1) at devfns {@code first..last} of {@code bus}, in one walk: from the
+     * highest root bus <= bus, down through the first bridge (devfn order) whose secondary..subordinate holds the bus,
+     * to the level where the routing stops. There a read reaches the function at its devfn when the level is that
+     * bus; otherwise (or where no function sits) the first PF of the level, in devfn order, with an enabled VF at the
+     * read's requester ID. Indexed by devfn - first; null when nothing answers at any of them.
      */
-    private boolean[] busesThatMayAnswer() {
-        boolean[] buses = mayAnswer;
-        if (buses == null) {
-            buses = new boolean[256];
-            for (int root : roots.keySet()) {
-                if ((root & ~0xff) == 0) {
-                    buses[root] = true;
-                }
-            }
-            for (HardwareFunction f : byId.values()) {
-                if (f.isBridge()) {
-                    buses[f.buses().secondary()] = true;
-                }
-                if (f.vfsEnabled() > 0) {
-                    long firstRid = (long) f.rid() + f.sriov().vfOffset();
-                    long lastRid = firstRid + (long) f.sriov().vfStride() * (f.vfsEnabled() - 1);
-                    for (long bus = firstRid >> 8; bus <= Math.min(0xff, lastRid >> 8); bus++) {
-                        buses[(int) bus] = true;
-                    }
-                }
-            }
-            mayAnswer = buses;
-        }
-        return buses;
-    }
-
-    /** Shared by every bus where nothing answers. */
-    private static final Answer[] NOTHING = new Answer[256];
-
-    /**
-     * What {@link #route} gives for every devfn of {@code bus}, in one walk: the bus's level (where the
-     * routing stops), its physical functions when the level is that bus, then the virtual functions of
-     * the level's PFs in devfn order (the first PF whose VF has the RID answers, never over a physical one).
-     */
-    private Answer[] answersOn(int bus) {
+    Answer[] route(int bus, int first, int last) {
         Map.Entry<Integer, List<HardwareFunction>> root = roots.floorEntry(bus);
         if (root == null) {
-            return NOTHING;
+            return null;
         }
         List<HardwareFunction> level = root.getValue();
-        int n = root.getKey();
-        while (bus != n) {
+        int levelBus = root.getKey();
+        while (bus != levelBus) {
             HardwareFunction through = null;
             for (HardwareFunction f : level) {
                 if (f.isBridge() && f.buses().claims(bus)) {
@@ -264,102 +216,40 @@ public final class Hardware implements ConfigSpace {
                 break;
             }
             level = through.mutableChildren();
-            n = through.buses().secondary();
+            levelBus = through.buses().secondary();
         }
-        Answer[] row = null;
-        if (bus == n) {
+        Answer[] answers = null;
+        if (bus == levelBus) {
             for (HardwareFunction f : level) {
-                if (row == null) {
-                    row = new Answer[256];
-                }
-                if (row[f.devfn()] == null) {
-                    row[f.devfn()] = answer(f, level);
-                }
-            }
-        }
-        int low = bus * 256;
-        for (HardwareFunction pf : level) {
-            int enabled = pf.vfsEnabled();
-            if (enabled == 0) {
-                continue;
-            }
-            int first = n * 256 + pf.devfn() + pf.sriov().vfOffset();
-            int stride = pf.sriov().vfStride();
-            // only the VF indexes whose RID lands on this bus
-            int from;
-            int to;
-            if (stride == 0) {
-                from = 0;
-                to = first >= low && first < low + 256 ? 0 : -1;
-            } else {
-                from = Math.max(0, Math.floorDiv(low - first + stride - 1, stride));
-                to = Math.min(enabled - 1, Math.floorDiv(low + 255 - first, stride));
-            }
-            for (int index = from; index <= to; index++) {
-                int devfn = first + stride * index - low;
-                if (row == null) {
-                    row = new Answer[256];
-                }
-                if (row[devfn] == null) {
-                    row[devfn] = new Answer(HardwareFunction.vfId(pf.id(), index), DeviceKind.PCIE_ENDPOINT,
-                            null, 0, false, true);
-                }
-            }
-        }
-        return row == null ? NOTHING : row;
-    }
-
-    /** The routing itself, one address at a time (what {@link #answersOn} tabulates; package-private for tests). */
-    Answer route(int bus, int devfn) {
-        Map.Entry<Integer, List<HardwareFunction>> root = roots.floorEntry(bus);
-        if (root == null) {
-            return null;
-        }
-        List<HardwareFunction> level = root.getValue();
-        int n = root.getKey();
-        while (true) {
-            if (bus == n) {
-                for (HardwareFunction f : level) {
-                    if (f.devfn() == devfn) {
-                        return answer(f, level);
+                if (f.devfn() >= first && f.devfn() <= last) {
+                    if (answers == null) {
+                        answers = new Answer[last - first + 1];
                     }
+                    answers[f.devfn() - first] = answer(f, level);
                 }
-                return virtualFunctionAt(level, n, bus * 256 + devfn);
             }
-            HardwareFunction through = null;
-            for (HardwareFunction f : level) {
-                if (f.isBridge() && f.buses().claims(bus)) {
-                    through = f;
+        }
+        long busRid = (long) bus * 256;
+        for (HardwareFunction pf : level) {
+            for (int index = pf.firstVfAtOrAbove(busRid + first); index < pf.vfsEnabled(); index++) {
+                long rid = pf.vfRid(index);
+                if (rid > busRid + last) {
                     break;
                 }
-            }
-            if (through == null) {
-                return virtualFunctionAt(level, n, bus * 256 + devfn);
-            }
-            level = through.mutableChildren();
-            n = through.buses().secondary();
-        }
-    }
-
-    private static Answer virtualFunctionAt(List<HardwareFunction> level, int levelBus, int rid) {
-        for (HardwareFunction pf : level) {
-            int enabled = pf.vfsEnabled();
-            if (enabled == 0) {
-                continue;
-            }
-            int first = levelBus * 256 + pf.devfn() + pf.sriov().vfOffset();
-            int stride = pf.sriov().vfStride();
-            int delta = rid - first;
-            if (delta < 0) {
-                continue;
-            }
-            int index = stride == 0 ? (delta == 0 ? 0 : -1) : (delta % stride == 0 ? delta / stride : -1);
-            if (index >= 0 && index < enabled) {
-                return new Answer(HardwareFunction.vfId(pf.id(), index), DeviceKind.PCIE_ENDPOINT,
-                        null, 0, false, true);
+                if (answers == null) {
+                    answers = new Answer[last - first + 1];
+                }
+                int slot = (int) (rid - busRid) - first;
+                if (answers[slot] == null) {
+                    answers[slot] = new Answer(HardwareFunction.vfId(pf.id(), index), DeviceKind.PCIE_ENDPOINT,
+                            null, 0, false, true);
+                }
+                if (pf.sriov().vfStride() == 0) {
+                    break; // every VF has VF0's requester ID, and VF0 answers for them all
+                }
             }
         }
-        return null;
+        return answers;
     }
 
     private static Answer answer(HardwareFunction f, List<HardwareFunction> level) {

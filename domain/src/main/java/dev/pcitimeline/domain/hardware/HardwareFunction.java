@@ -137,9 +137,25 @@ public final class HardwareFunction {
         return bus() * 256 + devfn;
     }
 
-    /** Requester ID of virtual function {@code index} (0-based): PF RID + offset + stride*index; may exceed 0xffff. */
-    public int vfRid(int index) {
-        return rid() + sriov.vfOffset() + sriov.vfStride() * index;
+    /** Requester ID of virtual function {@code index} (0-based) at the PF's current address; may exceed 0xffff. */
+    public long vfRid(int index) {
+        return sriov.vfRid(rid(), index);
+    }
+
+    /**
+     * The first VF index whose requester ID is {@code rid} or above ({@link #vfsEnabled()} when no enabled VF's is):
+     * the inverse of {@link #vfRid}, so that routing visits only the VFs that land on the bus it reads.
+     */
+    int firstVfAtOrAbove(long rid) {
+        if (vfsEnabled == 0) {
+            return 0;
+        }
+        long below = rid - vfRid(0);
+        if (below <= 0) {
+            return 0;
+        }
+        int stride = sriov.vfStride();
+        return stride == 0 ? vfsEnabled : (int) Math.min(vfsEnabled, (below + stride - 1) / stride);
     }
 
     public static String vfId(String pfId, int index) {

@@ -24,6 +24,15 @@ public record SriovSpec(
         }
     }
 
+    /**
+     * Requester ID of VF {@code index} (0-based) of a PF at {@code pfRid}: PF RID + offset + stride*index (XEN-MODEL.md
+     * §1). In long arithmetic: offset and stride go up to 0xffff, so the product overflows an int, and a RID beyond
+     * 0xffff (no such VF can exist) must not wrap to one that fits.
+     */
+    public long vfRid(long pfRid, int index) {
+        return pfRid + vfOffset + (long) vfStride * index;
+    }
+
     public SriovSpec withEnabled(int n) {
         return new SriovSpec(totalVfs, vfOffset, vfStride, n);
     }

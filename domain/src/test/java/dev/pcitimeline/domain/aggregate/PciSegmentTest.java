@@ -889,7 +889,11 @@ class PciSegmentTest {
     class StepRules {
 
         private void refused(Step step, String message) {
-            fixture.given(seedCreated())
+            refused(seedCreated(), step, message);
+        }
+
+        private void refused(SystemCreated created, Step step, String message) {
+            fixture.given(created)
                     .when(cmd(step))
                     .expectException(RuleViolation.class)
                     .expectExceptionMessage(message)
@@ -979,13 +983,22 @@ class PciSegmentTest {
         void vf_count_within_total_every_vf_rid_fits_in_16_bits() {
             // big at 00:02.0 (RID 0x10), offset 0xff00, stride 0x40: VF i at 0xff10 + 0x40*i;
             // VF 3 = 0xffd0 (ff:1a.0) fits, VF 4 = 0x10010 = 65552 does not.
-            List<FunctionSpec> topo = List.of(endpoint("big", "02.0", PCIE_ENDPOINT)
-                    .withSriov(new SriovSpec(8, 0xff00, 0x40, 0)));
-            fixture.given(created(Policy.XEN_4_4, topo))
-                    .when(cmd(new Step.EnableSriov("big", 5)))
-                    .expectException(RuleViolation.class)
-                    .expectExceptionMessage("enable-sriov: big: VF 4 would have requester ID 65552, beyond bus ff")
-                    .expectNoEvents();
+            enableRefused("big", new SriovSpec(8, 0xff00, 0x40, 0), 5,
+                    "enable-sriov: big: VF 4 would have requester ID 65552, beyond bus ff");
+        }
+
+        @Test
+        void vf_count_within_total_a_rid_beyond_what_an_int_holds_does_not_wrap_into_16_bits() {
+            // huge at 00:02.0 (RID 0x10), offset 0x80, stride 0xffff: VF 65534 at 0x90 + 0xffff*0xfffe = 4294770834,
+            // which as an int wraps to -196462 and would "fit"
+            enableRefused("huge", new SriovSpec(0xffff, 0x80, 0xffff, 0), 0xffff,
+                    "enable-sriov: huge: VF 65534 would have requester ID 4294770834, beyond bus ff");
+        }
+
+        /** enable-sriov of {@code vfs} VFs on a PF at 00:02.0 (RID 0x10), alone in the machine, is refused. */
+        private void enableRefused(String pf, SriovSpec sriov, int vfs, String message) {
+            refused(created(Policy.XEN_4_4, List.of(endpoint(pf, "02.0", PCIE_ENDPOINT).withSriov(sriov))),
+                    new Step.EnableSriov(pf, vfs), message);
         }
 
         @Test

@@ -17,9 +17,10 @@ import static dev.pcitimeline.domain.value.DeviceKind.ROOT_PORT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link Hardware#answerAt} answers from per-bus tables kept until the next change; they must give,
- * for every one of the 65536 addresses, what routing the read one at a time gives, after any change:
- * register writes (overlapping ranges, decode conflicts), VF enables with strides 0..3 and VFs
+ * {@link Hardware#answerAt} answers through {@link HardwareAnswerCache}: a lone read routed, whole buses tabulated by
+ * the walk, buses where nothing can answer skipped, all kept until the next change and shared with copies. It must
+ * give, for every one of the 65536 addresses, what {@link Hardware#route} walking to that one address gives, after
+ * any change: register writes (overlapping ranges, decode conflicts), VF enables with strides from 0 to 0xffff and VFs
  * spilling onto the next buses, unplugs, plugs, firmware resets; plus the derived lists and copies.
  */
 class HardwareAnswerCacheTest {

@@ -164,6 +164,21 @@ class HardwareTest {
     }
 
     @Test
+    void a_vf_whose_rid_is_beyond_ffff_does_not_exist_however_far_beyond() {
+        // PF 00:02.0 = RID 0x10, offset 0x80, stride 0xffff: VF0 = 0x90 = 00:12.0, VF1 = 0x1008f is past bus ff, and
+        // VF 65534 = 0x90 + 0xffff * 0xfffe = 4294770834 is past what an int holds (as an int it wrapped to -196462)
+        List<FunctionSpec> topo = List.of(endpoint("huge", "02.0", PCIE_ENDPOINT)
+                .withSriov(new SriovSpec(0xffff, 0x80, 0xffff, 0)));
+        Hardware hw = Hardware.fromTopology(0, topo);
+        hw.enableVfs("huge", 0xffff);
+        HardwareFunction pf = hw.function("huge");
+        assertThat(pf.vfRid(0xfffe)).isEqualTo(4_294_770_834L);
+        assertThat(hw.virtualFunctions(pf)).extracting(Hardware.VirtualFunction::address)
+                .containsExactly(Bdf.parse("0000:00:12.0"));
+        assertThat(at(hw, 0, 0x12, 0)).isEqualTo("huge.vf0");
+    }
+
+    @Test
     void a_bridge_claiming_a_vf_bus_takes_the_read_before_the_vf() {
         List<FunctionSpec> topo = List.of(
                 endpoint("pf", "02.0", PCIE_ENDPOINT).withSriov(new SriovSpec(2, 256, 1, 2)),

@@ -103,7 +103,7 @@ public final class XlDmesgImporter {
             }
             Bdf pf = hw.addressOf(f);
             for (int i = 0; i < f.sriov().totalVfs(); i++) {
-                int rid = pf.rid() + f.sriov().vfOffset() + f.sriov().vfStride() * i;
+                long rid = f.sriov().vfRid(pf.rid(), i);
                 if (rid == vf.rid()) {
                     return pf;
                 }
