@@ -1,6 +1,5 @@
 package dev.pcitimeline.scenarios.runner;
 
-import dev.pcitimeline.domain.machine.StepText;
 import dev.pcitimeline.domain.value.Bdf;
 import dev.pcitimeline.projections.query.StateDocument;
 import dev.pcitimeline.projections.query.StateDocument.ExpectationEntry;
@@ -32,7 +31,7 @@ public final class ExpectationChecker {
         List<ExpectationEntry> out = new ArrayList<>();
         String where = " (policy " + CheckedExpectation.policyOf(scenario, e).text() + ")";
         String at = scenario.source() + ":" + e.line() + ": " + (step == null ? CheckedExpectation.where(null)
-                : "step " + step.index() + " (" + StepText.of(step.step()) + ")") + ": ";
+                : "step " + step.index() + " (" + step.step().text() + ")") + ": ";
         int index = step == null ? -1 : step.index();
         if (e.outcome() != null) {
             String actual = state.steps().isEmpty() ? null : state.steps().get(state.steps().size() - 1).outcome();
