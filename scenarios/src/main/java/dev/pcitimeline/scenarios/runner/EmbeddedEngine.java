@@ -82,6 +82,8 @@ public final class EmbeddedEngine {
             settings.put("logging.level." + quiet, "WARN");
         }
         settings.put("logging.level." + EmbeddedEngine.class.getName(), "INFO");
+        // Spring 6.2 warns once about Axon's @EventHandler attribute overrides: nothing a user can act on.
+        settings.put("logging.level.org.springframework.core.annotation.AnnotationTypeMapping", "ERROR");
         StandardEnvironment environment = new StandardEnvironment();
         environment.getPropertySources().addFirst(new MapPropertySource("pcitimelineEmbeddedEngine", settings));
         return new SpringApplicationBuilder(Engine.class)
