@@ -20,6 +20,11 @@ public record Pdev(Bdf bdf, XenDeviceType type, DomainId owner, Bdf virtfnOf, St
         return new Pdev(bdf, type, newOwner, virtfnOf, allocatedFor, rememberedRange);
     }
 
+    /** The same pdev re-labelled by a report's info (type, owner and range unchanged). */
+    public Pdev withVirtfnOf(Bdf pf) {
+        return new Pdev(bdf, type, owner, pf, allocatedFor, rememberedRange);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Pdev p && bdf.equals(p.bdf) && type == p.type && java.util.Objects.equals(owner, p.owner)

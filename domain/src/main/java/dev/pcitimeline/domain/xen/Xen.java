@@ -195,6 +195,7 @@ public final class Xen {
         if (hung) {
             return Outcome.HUNG;
         }
+        pdev = copyReportInfo(pdev, virtfnOf);
         if (pdev.owner() != null) {
             return Outcome.OK; // already owned: its context entries are not touched
         }
@@ -363,6 +364,20 @@ public final class Xen {
             fillLoop(secondary, subordinate, Bus2BridgeEntry.mapped(bus, devfn), bdf, Bus2BridgeRule.ALLOC_FILL, t);
         }
         return pdev;
+    }
+
+    /**
+     * pci_add_device copies the report's info into whatever alloc_pdev returned (§2, clarified
+     * 2026-12): a VF report sets virtfn-of even on an existing pdev (type, owner and context
+     * entries stay); Xen 4.4 drops a plain report's info, so a plain report keeps the label.
+     */
+    private Pdev copyReportInfo(Pdev pdev, Bdf virtfnOf) {
+        if (virtfnOf == null || virtfnOf.equals(pdev.virtfnOf())) {
+            return pdev;
+        }
+        Pdev relabelled = pdev.withVirtfnOf(virtfnOf);
+        pdevs.put(pdev.bdf().rid(), relabelled);
+        return relabelled;
     }
 
     /**

@@ -664,6 +664,36 @@ class XenModelTest {
     }
 
     @Test
+    void pciAddDevice_aVfReportRelabelsAnExistingPdev_typeOwnerAndContextsUnchanged() {
+        // §2 virtfn-of: 03:00.0 was allocated (and mapped for dom0) as a plain PCIe endpoint; a VF
+        // of the PF 02:00.0 answers there now. alloc_pdev returns the existing pdev unchanged, then
+        // the report's info sets its virtfn-of; the pdev already has an owner, so nothing is mapped.
+        MapConfigSpace cs = new MapConfigSpace()
+                .put("02:00.0", endpoint("pf", PCIE_ENDPOINT))
+                .put("03:00.0", endpoint("old", PCIE_ENDPOINT));
+        Xen xen = new Xen(Policy.XEN_4_4, 0);
+        add(xen, cs, "02:00.0");
+        add(xen, cs, "03:00.0");
+        cs.put("03:00.0", virtualFunction("pf.vf0"));
+        RecordingTrace trace = new RecordingTrace();
+
+        assertThat(xen.pciAddDevice(cs, bdf("03:00.0"), bdf("02:00.0"), trace)).isEqualTo(Outcome.OK);
+
+        Pdev relabelled = pdev(xen, "03:00.0");
+        assertThat(relabelled.virtfnOf()).isEqualTo(bdf("02:00.0"));
+        assertThat(relabelled.type()).isEqualTo(XenDeviceType.PCIe_ENDPOINT);
+        assertThat(relabelled.owner()).isEqualTo(D0);
+        assertThat(relabelled.allocatedFor()).as("nothing re-read").isEqualTo("old");
+        assertThat(contexts(xen)).isEqualTo(Map.of("02:00.0", 0, "03:00.0", 0));
+        assertThat(trace.reads).isEmpty();
+        assertThat(trace.log).isEmpty();
+
+        // a plain report afterwards: Xen 4.4 dropped the info of a plain device, the label stays
+        assertThat(add(xen, cs, "03:00.0")).isEqualTo(Outcome.OK);
+        assertThat(pdev(xen, "03:00.0").virtfnOf()).isEqualTo(bdf("02:00.0"));
+    }
+
+    @Test
     void pciAddDevice_ignoresTheResultOfAddingThePf() {
         MapConfigSpace cs = new MapConfigSpace().put("03:10.0", virtualFunction("igb0.vf0"));
         Xen xen = new Xen(Policy.XEN_4_4, 0);
