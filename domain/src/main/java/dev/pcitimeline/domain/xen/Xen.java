@@ -8,6 +8,7 @@ import dev.pcitimeline.domain.value.DomainId;
 import dev.pcitimeline.domain.value.Outcome;
 import dev.pcitimeline.domain.value.Policy;
 import dev.pcitimeline.domain.value.XenDeviceType;
+import dev.pcitimeline.domain.xen.Bus2BridgeWriteCause.Rule;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -268,10 +269,10 @@ public final class Xen {
         if (pdev == null || !pdev.type().fillsBus2Bridge()) {
             return Outcome.OK;
         }
-        copyLoop(before.secondary(), before.subordinate(), pdev.bdf().bus(), pdev.bdf(), Bus2BridgeRule.TRAP_COPY, t);
+        copyLoop(before.secondary(), before.subordinate(), pdev.bdf().bus(), pdev, Rule.TRAP_COPY, t);
         if (!hung) {
             fillLoop(after.secondary(), after.subordinate(), Bus2BridgeEntry.mapped(pdev.bdf().bus(), pdev.bdf().devfn()),
-                    pdev.bdf(), Bus2BridgeRule.TRAP_FILL, t);
+                    pdev, Rule.TRAP_FILL, t);
         }
         return hung ? Outcome.HUNG : Outcome.OK;
     }
@@ -361,7 +362,7 @@ public final class Xen {
         pdevs.put(bdf.rid(), pdev);
         t.pdevAdded(pdev);
         if (type.fillsBus2Bridge()) {
-            fillLoop(secondary, subordinate, Bus2BridgeEntry.mapped(bus, devfn), bdf, Bus2BridgeRule.ALLOC_FILL, t);
+            fillLoop(secondary, subordinate, Bus2BridgeEntry.mapped(bus, devfn), pdev, Rule.ALLOC_FILL, t);
         }
         return pdev;
     }
@@ -399,12 +400,12 @@ public final class Xen {
                 secondary = readSecondary(cs, bdf, t);
                 subordinate = readSubordinate(cs, bdf, t);
             }
-            copyLoop(secondary, subordinate, bdf.bus(), bdf, Bus2BridgeRule.FREE_COPY, t);
+            copyLoop(secondary, subordinate, bdf.bus(), pdev, Rule.FREE_COPY, t);
             if (hung) {
                 return;
             }
             if (policy == Policy.FIX_INVALIDATE_LOOP) {
-                invalidateLoop(bdf.bus(), bdf.devfn(), t);
+                invalidateLoop(pdev, t);
             }
         }
         pdevs.remove(bdf.rid());
@@ -412,9 +413,10 @@ public final class Xen {
     }
 
     /** fix-invalidate-loop (fix 2 of the report): an entry whose walk never ends loses its map bit. */
-    private void invalidateLoop(int bus, int devfn, XenTrace t) {
-        if (bus2bridge[bus].map() && findUpstreamBridge(bus, devfn).result() < 0) {
-            write(bus, bus2bridge[bus].unmapped(), Bus2BridgeRule.INVALIDATE_LOOP, t);
+    private void invalidateLoop(Pdev freed, XenTrace t) {
+        int bus = freed.bdf().bus();
+        if (bus2bridge[bus].map() && findUpstreamBridge(bus, freed.bdf().devfn()).result() < 0) {
+            write(bus, bus2bridge[bus].unmapped(), new Bus2BridgeWriteCause(Rule.INVALIDATE_LOOP, freed), t);
         }
     }
 
@@ -422,17 +424,17 @@ public final class Xen {
      * alloc_pdev's loop {@code for (b = s; b <= u; b++) bus2bridge[b] = entry} with an 8-bit
      * {@code b}: nothing when s > u, never ends when u is 0xff.
      */
-    private void fillLoop(int secondary, int subordinate, Bus2BridgeEntry entry, Bdf bridge, Bus2BridgeRule rule,
-                          XenTrace t) {
+    private void fillLoop(int secondary, int subordinate, Bus2BridgeEntry entry, Pdev bridge, Rule rule, XenTrace t) {
         if (secondary > subordinate) {
             return;
         }
+        Bus2BridgeWriteCause cause = new Bus2BridgeWriteCause(rule, bridge);
         if (subordinate == 0xff) {
-            freeze(secondary, entry, bridge, rule, t);
+            freeze(secondary, entry, cause, t);
             return;
         }
         for (int b = secondary; b <= subordinate; b++) {
-            write(b, entry, rule, t);
+            write(b, entry, cause, t);
         }
     }
 
@@ -440,39 +442,40 @@ public final class Xen {
      * free_pdev's loop {@code for (b = s; b <= u; b++) bus2bridge[b] = bus2bridge[sourceBus]}
      * with an 8-bit {@code b}: nothing when s > u, never ends when u is 0xff.
      */
-    private void copyLoop(int secondary, int subordinate, int sourceBus, Bdf bridge, Bus2BridgeRule rule,
-                          XenTrace t) {
+    private void copyLoop(int secondary, int subordinate, int sourceBus, Pdev bridge, Rule rule, XenTrace t) {
         if (secondary > subordinate) {
             return;
         }
+        Bus2BridgeWriteCause cause = new Bus2BridgeWriteCause(rule, bridge);
         if (subordinate == 0xff) {
             // The source entry only ever receives its own value, so the loop keeps writing it.
-            freeze(secondary, bus2bridge[sourceBus], bridge, rule, t);
+            freeze(secondary, bus2bridge[sourceBus], cause, t);
             return;
         }
         for (int b = secondary; b <= subordinate; b++) {
-            write(b, bus2bridge[sourceBus], rule, t);
+            write(b, bus2bridge[sourceBus], cause, t);
         }
     }
 
     /** The 8-bit counter wrapped: Xen spins forever, and every entry ends up holding {@code value}. */
-    private void freeze(int start, Bus2BridgeEntry value, Bdf bridge, Bus2BridgeRule loop, XenTrace t) {
+    private void freeze(int start, Bus2BridgeEntry value, Bus2BridgeWriteCause loop, XenTrace t) {
+        Bus2BridgeWriteCause frozen = new Bus2BridgeWriteCause(Rule.FROZEN, loop.pdev());
         for (int i = 0; i < BUSES; i++) {
-            write((start + i) & 0xff, value, Bus2BridgeRule.FROZEN, t);
+            write((start + i) & 0xff, value, frozen, t);
         }
         hung = true;
         if (t != XenTrace.NONE) {
-            t.hung(loop.text() + " " + bridge.shortText());
+            t.hung(loop.rule().text() + " " + loop.pdev().bdf().shortText());
         }
     }
 
-    private void write(int bus, Bus2BridgeEntry entry, Bus2BridgeRule rule, XenTrace t) {
+    private void write(int bus, Bus2BridgeEntry entry, Bus2BridgeWriteCause cause, XenTrace t) {
         Bus2BridgeEntry before = bus2bridge[bus];
         if (before == entry || before.equals(entry)) {
             return;
         }
         bus2bridge[bus] = entry;
-        t.bus2bridgeWritten(bus, before, entry, rule);
+        t.bus2bridgeWritten(bus, before, entry, cause);
     }
 
     /** reassign_device_ownership: unmap from the source, map for the target (owner still the source), then move. */

@@ -16,8 +16,8 @@ public interface XenTrace {
     default void configRead(Bdf at, String register, int value, String answeredBy) {
     }
 
-    /** bus2bridge[bus] changed from {@code before} to {@code after} by {@code rule}. */
-    default void bus2bridgeWritten(int bus, Bus2BridgeEntry before, Bus2BridgeEntry after, Bus2BridgeRule rule) {
+    /** bus2bridge[bus] changed from {@code before} to {@code after}, for {@code cause} (the rule and its pdev). */
+    default void bus2bridgeWritten(int bus, Bus2BridgeEntry before, Bus2BridgeEntry after, Bus2BridgeWriteCause cause) {
     }
 
     default void pdevAdded(Pdev pdev) {

@@ -176,8 +176,8 @@ class XenModelTest {
                 read("00:1e.0", "secondary", 3, "legacy"),
                 read("00:1e.0", "subordinate", 4, "legacy"));
         assertThat(trace.writes).containsExactly(
-                new RecordingTrace.Write(3, Bus2BridgeEntry.EMPTY, to("00:1e.0"), Bus2BridgeRule.ALLOC_FILL),
-                new RecordingTrace.Write(4, Bus2BridgeEntry.EMPTY, to("00:1e.0"), Bus2BridgeRule.ALLOC_FILL));
+                new RecordingTrace.Write(3, Bus2BridgeEntry.EMPTY, to("00:1e.0"), Bus2BridgeWriteCause.Rule.ALLOC_FILL),
+                new RecordingTrace.Write(4, Bus2BridgeEntry.EMPTY, to("00:1e.0"), Bus2BridgeWriteCause.Rule.ALLOC_FILL));
     }
 
     @Test
@@ -198,7 +198,7 @@ class XenModelTest {
         // the pdev being added is already listed, without an owner; nothing after the loop ran
         assertThat(pdev(xen, "00:1e.0").owner()).isNull();
         assertThat(contexts(xen)).isEqualTo(Map.of("00:02.0", 0));
-        assertThat(trace.writes).hasSize(256).allMatch(w -> w.rule() == Bus2BridgeRule.FROZEN);
+        assertThat(trace.writes).hasSize(256).allMatch(w -> w.rule() == Bus2BridgeWriteCause.Rule.FROZEN);
         assertThat(trace.log).containsExactly("added 00:1e.0", "hung alloc_pdev fill 00:1e.0");
     }
 
@@ -254,8 +254,8 @@ class XenModelTest {
                 read("05:00.0", "secondary", 7, "tundra"),
                 read("05:00.0", "subordinate", 8, "tundra"));
         assertThat(trace.writes).containsExactly(
-                new RecordingTrace.Write(7, to("06:01.0"), to("00:1e.0"), Bus2BridgeRule.FREE_COPY),
-                new RecordingTrace.Write(8, Bus2BridgeEntry.EMPTY, to("00:1e.0"), Bus2BridgeRule.FREE_COPY));
+                new RecordingTrace.Write(7, to("06:01.0"), to("00:1e.0"), Bus2BridgeWriteCause.Rule.FREE_COPY),
+                new RecordingTrace.Write(8, Bus2BridgeEntry.EMPTY, to("00:1e.0"), Bus2BridgeWriteCause.Rule.FREE_COPY));
         assertThat(pdevs(xen)).containsExactly("00:1e.0", "06:01.0");
     }
 
@@ -297,7 +297,7 @@ class XenModelTest {
             assertThat(xen.bus2bridge(bus)).as("entry %d", bus).isEqualTo(to("00:1e.0"));
         }
         assertThat(trace.writes).as("all but entry 5 changed").hasSize(255)
-                .allMatch(w -> w.rule() == Bus2BridgeRule.FROZEN);
+                .allMatch(w -> w.rule() == Bus2BridgeWriteCause.Rule.FROZEN);
         assertThat(pdev(xen, "05:00.0").owner()).isEqualTo(D0);
         assertThat(trace.log).containsExactly("hung free_pdev copy 05:00.0");
     }
@@ -967,7 +967,7 @@ class XenModelTest {
         assertThat(mapped(fixed)).isEqualTo(Map.of(7, "06:00.0", 8, "06:00.0"));
         assertThat(fixed.findUpstreamBridge(8, 0)).isEqualTo(upstream("06:00.0", 8));
         assertThat(trace.writes).extracting(RecordingTrace.Write::rule)
-                .containsExactly(Bus2BridgeRule.FREE_COPY, Bus2BridgeRule.INVALIDATE_LOOP);
+                .containsExactly(Bus2BridgeWriteCause.Rule.FREE_COPY, Bus2BridgeWriteCause.Rule.INVALIDATE_LOOP);
 
         // entry 5 -> 00:1e.0 walks to bus 0 (result 1): kept, the same as 4.4
         MapConfigSpace hub = hubTree("old", PCI_BRIDGE);
@@ -1022,10 +1022,10 @@ class XenModelTest {
 
         assertThat(mapped(xen)).isEqualTo(Map.of(5, "00:1e.0", 6, "00:1e.0", 7, "00:1e.0", 8, "05:00.0", 9, "05:00.0"));
         assertThat(trace.writes).containsExactly(
-                new RecordingTrace.Write(6, to("05:00.0"), to("00:1e.0"), Bus2BridgeRule.TRAP_COPY),
-                new RecordingTrace.Write(7, to("05:00.0"), to("00:1e.0"), Bus2BridgeRule.TRAP_COPY),
-                new RecordingTrace.Write(8, to("00:1e.0"), to("05:00.0"), Bus2BridgeRule.TRAP_FILL),
-                new RecordingTrace.Write(9, to("00:1e.0"), to("05:00.0"), Bus2BridgeRule.TRAP_FILL));
+                new RecordingTrace.Write(6, to("05:00.0"), to("00:1e.0"), Bus2BridgeWriteCause.Rule.TRAP_COPY),
+                new RecordingTrace.Write(7, to("05:00.0"), to("00:1e.0"), Bus2BridgeWriteCause.Rule.TRAP_COPY),
+                new RecordingTrace.Write(8, to("00:1e.0"), to("05:00.0"), Bus2BridgeWriteCause.Rule.TRAP_FILL),
+                new RecordingTrace.Write(9, to("00:1e.0"), to("05:00.0"), Bus2BridgeWriteCause.Rule.TRAP_FILL));
 
         // other builds do not see config writes
         Xen xen44 = new Xen(Policy.XEN_4_4, 0);
@@ -1049,7 +1049,7 @@ class XenModelTest {
 
         // copy 6, 7 <- 00:1e.0, then the fill from 6 up to 0xff never ends
         assertThat(trace.writes.subList(0, 2)).extracting(RecordingTrace.Write::rule)
-                .containsOnly(Bus2BridgeRule.TRAP_COPY);
+                .containsOnly(Bus2BridgeWriteCause.Rule.TRAP_COPY);
         for (int bus = 0; bus < 256; bus++) {
             assertThat(xen.bus2bridge(bus)).as("entry %d", bus).isEqualTo(to("05:00.0"));
         }

@@ -3,7 +3,7 @@ package dev.pcitimeline.projections.audit;
 import dev.pcitimeline.domain.value.Bdf;
 import dev.pcitimeline.domain.value.DomainId;
 import dev.pcitimeline.domain.xen.Bus2BridgeEntry;
-import dev.pcitimeline.domain.xen.Bus2BridgeRule;
+import dev.pcitimeline.domain.xen.Bus2BridgeWriteCause;
 import dev.pcitimeline.domain.xen.Pdev;
 import dev.pcitimeline.domain.xen.XenTrace;
 
@@ -24,7 +24,11 @@ final class EventTrace implements XenTrace {
     record Read(Bdf at, String register, int value, String answeredBy) implements Item {
     }
 
-    record Write(int bus, Bus2BridgeEntry before, Bus2BridgeEntry after, Bus2BridgeRule rule) implements Item {
+    /** A bus2bridge write with its cause: the rule and the pdev it ran for, as the model gave them. */
+    record Write(int bus, Bus2BridgeEntry before, Bus2BridgeEntry after, Bus2BridgeWriteCause cause) implements Item {
+        Bus2BridgeWriteCause.Rule rule() {
+            return cause.rule();
+        }
     }
 
     record Added(Pdev pdev) implements Item {
@@ -60,8 +64,8 @@ final class EventTrace implements XenTrace {
     }
 
     @Override
-    public void bus2bridgeWritten(int bus, Bus2BridgeEntry before, Bus2BridgeEntry after, Bus2BridgeRule rule) {
-        items.add(new Write(bus, before, after, rule));
+    public void bus2bridgeWritten(int bus, Bus2BridgeEntry before, Bus2BridgeEntry after, Bus2BridgeWriteCause cause) {
+        items.add(new Write(bus, before, after, cause));
     }
 
     @Override

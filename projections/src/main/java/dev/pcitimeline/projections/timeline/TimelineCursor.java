@@ -14,7 +14,7 @@ import dev.pcitimeline.domain.view.MachineView;
 import dev.pcitimeline.domain.value.Bdf;
 import dev.pcitimeline.domain.value.DomainId;
 import dev.pcitimeline.domain.xen.Bus2BridgeEntry;
-import dev.pcitimeline.domain.xen.Bus2BridgeRule;
+import dev.pcitimeline.domain.xen.Bus2BridgeWriteCause;
 import dev.pcitimeline.domain.xen.Pdev;
 import dev.pcitimeline.domain.xen.Xen;
 import dev.pcitimeline.domain.xen.XenTrace;
@@ -115,9 +115,9 @@ public final class TimelineCursor {
         }
 
         @Override
-        public void bus2bridgeWritten(int bus, Bus2BridgeEntry before, Bus2BridgeEntry after, Bus2BridgeRule rule) {
+        public void bus2bridgeWritten(int bus, Bus2BridgeEntry before, Bus2BridgeEntry after, Bus2BridgeWriteCause cause) {
             changed = true;
-            trace.bus2bridgeWritten(bus, before, after, rule);
+            trace.bus2bridgeWritten(bus, before, after, cause);
         }
 
         @Override

@@ -11,6 +11,7 @@ import dev.pcitimeline.projections.audit.PdevAudit.Happening;
 import dev.pcitimeline.projections.it.TestApplication;
 import dev.pcitimeline.projections.query.StateDocument.FindingEntry;
 import dev.pcitimeline.projections.query.UnknownSystemException;
+import dev.pcitimeline.projections.views.EventHistory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -18,6 +19,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ApplicationContext;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import static dev.pcitimeline.projections.audit.AuditFixtures.DOM0_BOOT_ASSIGN_BUSSES;
@@ -40,6 +42,8 @@ class AuditQueriesTest {
     ApplicationContext context;
     @Autowired
     AuditQueries audit;
+    @Autowired
+    EventHistory history;
 
     @BeforeAll
     void replay() {
@@ -59,6 +63,50 @@ class AuditQueriesTest {
     }
 
     // ------------------------------------------------------------------ bus2bridge
+
+    /**
+     * Issue #12 point 2: each bus2bridge write carries its cause, so the audit does not depend on the order of
+     * independent statements inside Xen. alloc_pdev lists the pdev and fills; free_pdev copies and drops the
+     * pdev. A Xen that filled before listing (and dropped before copying) is simulated by moving each
+     * pdev-added notice after the writes that follow it and each pdev-removed notice before the writes that
+     * precede it: the audits of entries 6, 7 and 8 (alloc fills and free copies) stay the same.
+     */
+    @Test
+    void reordering_the_pdev_notices_around_the_fill_and_the_copy_does_not_change_an_audit() {
+        for (int bus : List.of(6, 7, 8)) {
+            Bus2BridgeAuditor inOrder = new Bus2BridgeAuditor(bus);
+            AuditFold.run(history, TABLE, null, 68, inOrder);
+            Bus2BridgeAuditor reordered = new Bus2BridgeAuditor(bus);
+            AuditFold.run(history, TABLE, null, 68, (advance, items, fold) -> reordered.event(advance, swapped(items), fold));
+
+            assertThat(inOrder.writes()).as("bus %d", bus).isNotEmpty();
+            assertThat(reordered.writes()).as("bus %d", bus).isEqualTo(inOrder.writes());
+        }
+    }
+
+    private static List<EventTrace.Item> swapped(List<EventTrace.Item> items) {
+        List<EventTrace.Item> out = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            EventTrace.Item item = items.get(i);
+            if (item instanceof EventTrace.Added) {
+                int j = i + 1;
+                while (j < items.size() && items.get(j) instanceof EventTrace.Write) {
+                    out.add(items.get(j++));
+                }
+                out.add(item);
+                i = j - 1;
+            } else if (item instanceof EventTrace.Removed) {
+                int k = out.size();
+                while (k > 0 && out.get(k - 1) instanceof EventTrace.Write) {
+                    k--;
+                }
+                out.add(k, item);
+            } else {
+                out.add(item);
+            }
+        }
+        return out;
+    }
 
     /**
      * Entry 6: boot's alloc_pdev(05:00.0) reads tundra's 6..7; dom0 reports tundra at 06:00.0 with the same
