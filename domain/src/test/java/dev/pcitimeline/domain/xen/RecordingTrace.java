@@ -48,13 +48,18 @@ final class RecordingTrace implements XenTrace {
     }
 
     @Override
-    public void contextMapped(int rid, DomainId domain) {
-        log.add("map " + Bdf.ofRid(0, rid).shortText() + " " + domain);
+    public void contextMapped(int rid, DomainId domain, ContextChangeCause cause) {
+        log.add((cause == ContextChangeCause.TAKEOVER ? "takeover " : "map ") + Bdf.ofRid(0, rid).shortText() + " " + domain);
     }
 
     @Override
-    public void contextUnmapped(int rid, DomainId domain) {
+    public void contextUnmapped(int rid, DomainId domain, ContextChangeCause cause) {
         log.add("unmap " + Bdf.ofRid(0, rid).shortText() + " " + domain);
+    }
+
+    @Override
+    public void domainCrashed(DomainId domain) {
+        log.add("crashed " + domain);
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.pcitimeline.domain.value.Bdf;
 import dev.pcitimeline.domain.value.DomainId;
 import dev.pcitimeline.domain.xen.Bus2BridgeEntry;
 import dev.pcitimeline.domain.xen.Bus2BridgeWriteCause;
+import dev.pcitimeline.domain.xen.ContextChangeCause;
 import dev.pcitimeline.domain.xen.Pdev;
 import dev.pcitimeline.domain.xen.XenTrace;
 
@@ -40,10 +41,13 @@ final class EventTrace implements XenTrace {
     record OwnerChanged(Pdev before, Pdev after) implements Item {
     }
 
-    record Mapped(int rid, DomainId domain) implements Item {
+    record Mapped(int rid, DomainId domain, ContextChangeCause cause) implements Item {
     }
 
-    record Unmapped(int rid, DomainId domain) implements Item {
+    record Unmapped(int rid, DomainId domain, ContextChangeCause cause) implements Item {
+    }
+
+    record Crashed(DomainId domain) implements Item {
     }
 
     record Hung(String where) implements Item {
@@ -84,13 +88,18 @@ final class EventTrace implements XenTrace {
     }
 
     @Override
-    public void contextMapped(int rid, DomainId domain) {
-        items.add(new Mapped(rid, domain));
+    public void contextMapped(int rid, DomainId domain, ContextChangeCause cause) {
+        items.add(new Mapped(rid, domain, cause));
     }
 
     @Override
-    public void contextUnmapped(int rid, DomainId domain) {
-        items.add(new Unmapped(rid, domain));
+    public void contextUnmapped(int rid, DomainId domain, ContextChangeCause cause) {
+        items.add(new Unmapped(rid, domain, cause));
+    }
+
+    @Override
+    public void domainCrashed(DomainId domain) {
+        items.add(new Crashed(domain));
     }
 
     @Override

@@ -15,6 +15,7 @@ import dev.pcitimeline.domain.value.Bdf;
 import dev.pcitimeline.domain.value.DomainId;
 import dev.pcitimeline.domain.xen.Bus2BridgeEntry;
 import dev.pcitimeline.domain.xen.Bus2BridgeWriteCause;
+import dev.pcitimeline.domain.xen.ContextChangeCause;
 import dev.pcitimeline.domain.xen.Pdev;
 import dev.pcitimeline.domain.xen.Xen;
 import dev.pcitimeline.domain.xen.XenTrace;
@@ -139,21 +140,33 @@ public final class TimelineCursor {
         }
 
         @Override
-        public void contextMapped(int rid, DomainId domain) {
+        public void contextMapped(int rid, DomainId domain, ContextChangeCause cause) {
             changed = true;
-            trace.contextMapped(rid, domain);
+            trace.contextMapped(rid, domain, cause);
         }
 
         @Override
-        public void contextUnmapped(int rid, DomainId domain) {
+        public void contextUnmapped(int rid, DomainId domain, ContextChangeCause cause) {
             changed = true;
-            trace.contextUnmapped(rid, domain);
+            trace.contextUnmapped(rid, domain, cause);
         }
 
         @Override
         public void hung(String where) {
             changed = true;
             trace.hung(where);
+        }
+
+        @Override
+        public void pdevUpdated(Pdev before, Pdev after) {
+            changed = true;
+            trace.pdevUpdated(before, after);
+        }
+
+        @Override
+        public void domainCrashed(DomainId domain) {
+            changed = true;
+            trace.domainCrashed(domain);
         }
     }
 

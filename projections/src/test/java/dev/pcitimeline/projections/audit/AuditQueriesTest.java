@@ -2,6 +2,7 @@ package dev.pcitimeline.projections.audit;
 
 import dev.pcitimeline.domain.step.Step;
 import dev.pcitimeline.domain.value.Bdf;
+import dev.pcitimeline.domain.value.DomainId;
 import dev.pcitimeline.domain.value.Policy;
 import dev.pcitimeline.projections.audit.Bus2BridgeAudit.Entry;
 import dev.pcitimeline.projections.audit.Bus2BridgeAudit.Write;
@@ -37,6 +38,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class AuditQueriesTest {
     private static final String TABLE = "audit-report-exact-table";
     private static final String SEED = "audit-seed";
+    private static final String RELEASE = "audit-seed-xen-4.17";
 
     @Autowired
     ApplicationContext context;
@@ -52,6 +54,8 @@ class AuditQueriesTest {
                 .isEqualTo(68);
         assertThat(AuditFixtures.run(context, SEED, "seed", Policy.XEN_4_4, AuditFixtures.seed(), XEN_BOOT,
                 DOM0_BOOT_ASSIGN_BUSSES, new Step.Remove(Bdf.parse("0000:05:00.0")))).isEqualTo(32);
+        AuditFixtures.run(context, RELEASE, "seed", Policy.XEN_4_17, AuditFixtures.seed(), XEN_BOOT,
+                new Step.Assign(Bdf.parse("0000:00:02.0"), DomainId.of(1)), new Step.Deassign(Bdf.parse("0000:00:02.0")));
     }
 
     private static Entry mapped(String bdf) {
@@ -63,6 +67,24 @@ class AuditQueriesTest {
     }
 
     // ------------------------------------------------------------------ bus2bridge
+
+    /**
+     * Issue #17 point 4: the pdev audit names the row of XEN-MODEL.md §4b when a context entry changes through a
+     * release's rule. The seed machine under xen-4.17: boot maps igb0's own RID 00:02.0 for d0 (4.4's mapping);
+     * assign to d1 maps directly and map_one takes d0's entry over (row k); deassign's target is dom_io, so the
+     * entry is unmapped from d1 (quarantine, row i).
+     */
+    @Test
+    void under_xen_4_17_the_pdev_audit_names_the_row_of_a_takeover_and_of_quarantine() {
+        PdevAudit a = audit.pdev(RELEASE, Bdf.parse("0000:00:02.0"), null, null);
+
+        List<String> contexts = a.history().stream().filter(h -> h.what().startsWith("context"))
+                .map(Happening::explanation).toList();
+        assertThat(contexts).hasSize(3);
+        assertThat(contexts.get(0)).startsWith("context entry 00:02.0 created for d0").doesNotContain("§4b");
+        assertThat(contexts.get(1)).startsWith("context entry 00:02.0 taken over by d1").contains("§4b row k");
+        assertThat(contexts.get(2)).startsWith("context entry 00:02.0 (d1) removed").contains("§4b row i");
+    }
 
     /**
      * Issue #12 point 2: each bus2bridge write carries its cause, so the audit does not depend on the order of

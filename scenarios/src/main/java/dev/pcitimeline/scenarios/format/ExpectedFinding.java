@@ -11,24 +11,31 @@ import java.util.stream.Collectors;
  *
  * @param kind finding kind as API.md spells it, e.g. {@code BUS2BRIDGE_LOOP}
  * @param bus  the bus, for kinds about a bus
- * @param bdf  the function, for kinds about a BDF
+ * @param bdf    the function, for kinds about a BDF
+ * @param domain the domain, for kinds about a domain (DOMAIN_CRASHED)
  */
-public record ExpectedFinding(Kind kind, Integer bus, Bdf bdf) {
+public record ExpectedFinding(Kind kind, Integer bus, Bdf bdf, Integer domain) {
 
     public ExpectedFinding {
         if (kind == null) {
             throw new IllegalArgumentException("a finding needs a kind");
         }
-        if ((bus != null && kind.subject() != Subject.BUS) || (bdf != null && kind.subject() != Subject.BDF)) {
+        if ((bus != null && kind.subject() != Subject.BUS) || (bdf != null && kind.subject() != Subject.BDF)
+                || (domain != null && kind.subject() != Subject.DOMAIN)) {
             throw new IllegalArgumentException(kind + " is about " + kind.subject().text);
         }
+    }
+
+    public ExpectedFinding(Kind kind, Integer bus, Bdf bdf) {
+        this(kind, bus, bdf, null);
     }
 
     /** What a finding is about (XEN-MODEL.md §5, "subject"). */
     public enum Subject {
         BUS("a bus (key bus)"),
         BDF("a function (key bdf)"),
-        NONE("nothing (no bus or bdf)");
+        DOMAIN("a domain (key domain)"),
+        NONE("nothing (no bus, bdf or domain)");
 
         private final String text;
 
@@ -53,7 +60,8 @@ public record ExpectedFinding(Kind kind, Integer bus, Bdf bdf) {
         CONTEXT_FOREIGN(Subject.BDF),
         CONTEXT_ORPHAN(Subject.BDF),
         DECODE_CONFLICT(Subject.BUS),
-        XEN_HUNG(Subject.NONE);
+        XEN_HUNG(Subject.NONE),
+        DOMAIN_CRASHED(Subject.DOMAIN);
 
         private final Subject subject;
 

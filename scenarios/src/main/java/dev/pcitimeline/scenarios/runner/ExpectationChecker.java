@@ -67,12 +67,15 @@ public final class ExpectationChecker {
             for (ExpectedFinding f : e.findings()) {
                 boolean present = state.findings().stream().anyMatch(a -> a.kind().equals(f.kind().name())
                         && (f.bus() == null || f.bus().equals(a.bus()))
-                        && (f.bdf() == null || f.bdf().toString().equals(a.bdf())));
+                        && (f.bdf() == null || f.bdf().toString().equals(a.bdf()))
+                        && (f.domain() == null || f.domain().equals(a.domain())));
                 if (!present) {
-                    missing.add(findingText(f.kind().name(), f.bus(), f.bdf() == null ? null : f.bdf().toString()));
+                    missing.add(findingText(f.kind().name(), f.bus(), f.bdf() == null ? null : f.bdf().toString(),
+                            f.domain()));
                 }
             }
-            List<String> actual = state.findings().stream().map(a -> findingText(a.kind(), a.bus(), a.bdf())).toList();
+            List<String> actual = state.findings().stream()
+                    .map(a -> findingText(a.kind(), a.bus(), a.bdf(), a.domain())).toList();
             out.add(missing.isEmpty()
                     ? new ExpectationEntry(step, "findings", true, "all " + e.findings().size() + " present" + where)
                     : new ExpectationEntry(step, "findings", false, "step " + step + ": findings" + where
@@ -95,7 +98,7 @@ public final class ExpectationChecker {
         return result == 1 ? bridge : Integer.toString(result);
     }
 
-    private static String findingText(String kind, Integer bus, String bdf) {
-        return kind + (bus != null ? " bus " + bus : bdf != null ? " " + bdf : "");
+    private static String findingText(String kind, Integer bus, String bdf, Integer domain) {
+        return kind + (bus != null ? " bus " + bus : bdf != null ? " " + bdf : domain != null ? " d" + domain : "");
     }
 }
