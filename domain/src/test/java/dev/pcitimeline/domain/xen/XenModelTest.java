@@ -50,12 +50,12 @@ class XenModelTest {
         return Bdf.parse("0000:" + shortText);
     }
 
-    private static Bus2BridgeEntry to(String bridge) {
+    static Bus2BridgeEntry to(String bridge) {
         Bdf b = bdf(bridge);
         return Bus2BridgeEntry.mapped(b.bus(), b.devfn());
     }
 
-    private static Outcome add(Xen xen, MapConfigSpace cs, String at) {
+    static Outcome add(Xen xen, MapConfigSpace cs, String at) {
         return xen.pciAddDevice(cs, bdf(at), null, XenTrace.NONE);
     }
 
@@ -64,7 +64,7 @@ class XenModelTest {
     }
 
     /** Mapped bus2bridge entries: bus -> bridge "BB:DD.F". */
-    private static Map<Integer, String> mapped(Xen xen) {
+    static Map<Integer, String> mapped(Xen xen) {
         Map<Integer, String> out = new TreeMap<>();
         for (int bus = 0; bus < 256; bus++) {
             Bus2BridgeEntry e = xen.bus2bridge(bus);
@@ -76,17 +76,17 @@ class XenModelTest {
     }
 
     /** Context entries: "BB:DD.F" -> domain id, in bus/devfn order. */
-    private static Map<String, Integer> contexts(Xen xen) {
+    static Map<String, Integer> contexts(Xen xen) {
         Map<String, Integer> out = new LinkedHashMap<>();
         xen.contexts().forEach((rid, domain) -> out.put(Bdf.ofRid(0, rid).shortText(), domain.value()));
         return out;
     }
 
-    private static List<String> pdevs(Xen xen) {
+    static List<String> pdevs(Xen xen) {
         return xen.pdevs().stream().map(p -> p.bdf().shortText()).toList();
     }
 
-    private static Pdev pdev(Xen xen, String at) {
+    static Pdev pdev(Xen xen, String at) {
         Bdf b = bdf(at);
         return xen.pdev(b.bus(), b.devfn());
     }
@@ -101,14 +101,14 @@ class XenModelTest {
     }
 
     /** A Xen holding exactly these bus2bridge entries, pdevs and context entries. */
-    private static Xen xenWith(Policy policy, Map<Integer, Bus2BridgeEntry> bus2bridge, List<Pdev> pdevs,
+    static Xen xenWith(Policy policy, Map<Integer, Bus2BridgeEntry> bus2bridge, List<Pdev> pdevs,
                                Map<String, DomainId> contexts) {
         Map<Integer, DomainId> byRid = new TreeMap<>();
         contexts.forEach((at, domain) -> byRid.put(bdf(at).rid(), domain));
         return Xen.restore(policy, 0, new Xen.Snapshot(false, pdevs, new TreeMap<>(bus2bridge), new TreeMap<>(byRid)));
     }
 
-    private static Pdev pdevRecord(String at, XenDeviceType type, DomainId owner) {
+    static Pdev pdevRecord(String at, XenDeviceType type, DomainId owner) {
         return new Pdev(bdf(at), type, owner, null, "recorded", null);
     }
 

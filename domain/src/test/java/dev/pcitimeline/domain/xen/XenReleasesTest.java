@@ -1,16 +1,13 @@
 package dev.pcitimeline.domain.xen;
 
-import dev.pcitimeline.domain.value.Bdf;
 import dev.pcitimeline.domain.value.DomainId;
 import dev.pcitimeline.domain.value.Outcome;
 import dev.pcitimeline.domain.value.Policy;
 import dev.pcitimeline.domain.value.XenDeviceType;
 import org.junit.jupiter.api.Test;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import static dev.pcitimeline.domain.value.DeviceKind.PCIE_ENDPOINT;
 import static dev.pcitimeline.domain.value.DeviceKind.PCIE_TO_PCI_BRIDGE;
@@ -20,6 +17,15 @@ import static dev.pcitimeline.domain.value.DeviceKind.PCI_TO_PCIE_BRIDGE;
 import static dev.pcitimeline.domain.xen.MapConfigSpace.bridge;
 import static dev.pcitimeline.domain.xen.MapConfigSpace.endpoint;
 import static dev.pcitimeline.domain.xen.MapConfigSpace.virtualFunction;
+import static dev.pcitimeline.domain.xen.XenModelTest.add;
+import static dev.pcitimeline.domain.xen.XenModelTest.bdf;
+import static dev.pcitimeline.domain.xen.XenModelTest.contexts;
+import static dev.pcitimeline.domain.xen.XenModelTest.mapped;
+import static dev.pcitimeline.domain.xen.XenModelTest.pdev;
+import static dev.pcitimeline.domain.xen.XenModelTest.pdevRecord;
+import static dev.pcitimeline.domain.xen.XenModelTest.pdevs;
+import static dev.pcitimeline.domain.xen.XenModelTest.to;
+import static dev.pcitimeline.domain.xen.XenModelTest.xenWith;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -36,19 +42,6 @@ class XenReleasesTest {
 
     // ------------------------------------------------------------------ helpers
 
-    private static Bdf bdf(String shortText) {
-        return XenModelTest.bdf(shortText);
-    }
-
-    private static Bus2BridgeEntry to(String bridge) {
-        Bdf b = bdf(bridge);
-        return Bus2BridgeEntry.mapped(b.bus(), b.devfn());
-    }
-
-    private static Outcome add(Xen xen, MapConfigSpace cs, String at) {
-        return xen.pciAddDevice(cs, bdf(at), null, XenTrace.NONE);
-    }
-
     private static Outcome addVf(Xen xen, MapConfigSpace cs, String at, String pf) {
         return xen.pciAddDevice(cs, bdf(at), bdf(pf), XenTrace.NONE);
     }
@@ -61,41 +54,17 @@ class XenReleasesTest {
         return xen.deassignDevice(cs, bdf(at), XenTrace.NONE);
     }
 
-    private static Pdev pdev(Xen xen, String at) {
-        Bdf b = bdf(at);
-        return xen.pdev(b.bus(), b.devfn());
+    /** tundra 05:00.0 (PCIe-to-PCI, 5/6/7) and nic 06:02.0 (PCI) behind it. */
+    private static MapConfigSpace tundraAndNic() {
+        return new MapConfigSpace()
+                .put("05:00.0", bridge("tundra", PCIE_TO_PCI_BRIDGE, 5, 6, 7))
+                .put("06:02.0", endpoint("nic", PCI_ENDPOINT));
     }
 
-    private static List<String> pdevs(Xen xen) {
-        return xen.pdevs().stream().map(p -> p.bdf().shortText()).toList();
-    }
-
-    private static Map<String, Integer> contexts(Xen xen) {
-        Map<String, Integer> out = new LinkedHashMap<>();
-        xen.contexts().forEach((rid, domain) -> out.put(Bdf.ofRid(0, rid).shortText(), domain.value()));
-        return out;
-    }
-
-    private static Map<Integer, String> mapped(Xen xen) {
-        Map<Integer, String> out = new TreeMap<>();
-        for (int bus = 0; bus < 256; bus++) {
-            Bus2BridgeEntry e = xen.bus2bridge(bus);
-            if (e.map()) {
-                out.put(bus, Bdf.of(0, e.bus(), e.devfn()).shortText());
-            }
-        }
-        return out;
-    }
-
-    private static Xen xenWith(Policy policy, Map<Integer, Bus2BridgeEntry> bus2bridge, List<Pdev> pdevs,
-                               Map<String, DomainId> contexts) {
-        Map<Integer, DomainId> byRid = new TreeMap<>();
-        contexts.forEach((at, domain) -> byRid.put(bdf(at).rid(), domain));
-        return Xen.restore(policy, 0, new Xen.Snapshot(false, pdevs, new TreeMap<>(bus2bridge), new TreeMap<>(byRid)));
-    }
-
-    private static Pdev pdevRecord(String at, XenDeviceType type, DomainId owner) {
-        return new Pdev(bdf(at), type, owner, null, "recorded", null);
+    /** Entries 6, 7 -> 05:00.0, tundra's pdev owned by {@code tundraOwner}, its RID's context entry d1's. */
+    private static Xen tundraRidHeldByD1(Policy policy, DomainId tundraOwner) {
+        return xenWith(policy, Map.of(6, to("05:00.0"), 7, to("05:00.0")),
+                List.of(pdevRecord("05:00.0", XenDeviceType.PCIe2PCI_BRIDGE, tundraOwner)), Map.of("05:00.0", D1));
     }
 
     /** nic 06:02.0, a conventional device on bus 6, whose bus2bridge entry points at bus 6 itself (a loop). */
@@ -137,13 +106,9 @@ class XenReleasesTest {
         // 4.4: map_one(d0, 05:00.0, tundra owned by d0): the pdev's owner is d0 -> 0, entry unchanged; the
         //      function at 05:00.0 is a PCIe-to-PCI bridge and nic's devfn 0x10 != 0 -> alias 06:00.0 for d0.
         // 4.14: map_one(d0, 05:00.0, none): the entry's domain d1 != d0 -> EINVAL; add returns it, no owner.
-        MapConfigSpace cs = new MapConfigSpace()
-                .put("05:00.0", bridge("tundra", PCIE_TO_PCI_BRIDGE, 5, 6, 7))
-                .put("06:02.0", endpoint("nic", PCI_ENDPOINT));
-        Map<Integer, Bus2BridgeEntry> table = Map.of(6, to("05:00.0"), 7, to("05:00.0"));
-        List<Pdev> list = List.of(pdevRecord("05:00.0", XenDeviceType.PCIe2PCI_BRIDGE, D0));
-        Xen xen44 = xenWith(Policy.XEN_4_4, table, list, Map.of("05:00.0", D1));
-        Xen xen414 = xenWith(Policy.XEN_4_14, table, list, Map.of("05:00.0", D1));
+        MapConfigSpace cs = tundraAndNic();
+        Xen xen44 = tundraRidHeldByD1(Policy.XEN_4_4, D0);
+        Xen xen414 = tundraRidHeldByD1(Policy.XEN_4_14, D0);
 
         assertThat(add(xen44, cs, "06:02.0")).isEqualTo(Outcome.OK);
         assertThat(add(xen414, cs, "06:02.0")).isEqualTo(Outcome.EINVAL);
@@ -322,13 +287,9 @@ class XenReleasesTest {
     void k_xen_4_17_map_one_takes_over_an_entry_another_domain_holds() {
         // as row b's machine, but the tundra pdev is d1's. 4.4: map_one(d0, 05:00.0, tundra owned by d1) ->
         // EINVAL (add fails, no owner). 4.17: no owner check: d1's entry becomes d0's, then alias 06:00.0 for d0.
-        MapConfigSpace cs = new MapConfigSpace()
-                .put("05:00.0", bridge("tundra", PCIE_TO_PCI_BRIDGE, 5, 6, 7))
-                .put("06:02.0", endpoint("nic", PCI_ENDPOINT));
-        Map<Integer, Bus2BridgeEntry> table = Map.of(6, to("05:00.0"), 7, to("05:00.0"));
-        List<Pdev> list = List.of(pdevRecord("05:00.0", XenDeviceType.PCIe2PCI_BRIDGE, D1));
-        Xen xen44 = xenWith(Policy.XEN_4_4, table, list, Map.of("05:00.0", D1));
-        Xen xen417 = xenWith(Policy.XEN_4_17, table, list, Map.of("05:00.0", D1));
+        MapConfigSpace cs = tundraAndNic();
+        Xen xen44 = tundraRidHeldByD1(Policy.XEN_4_4, D1);
+        Xen xen417 = tundraRidHeldByD1(Policy.XEN_4_17, D1);
         RecordingTrace trace = new RecordingTrace();
 
         assertThat(add(xen44, cs, "06:02.0")).isEqualTo(Outcome.EINVAL);
@@ -475,5 +436,37 @@ class XenReleasesTest {
         // free_pdev copies entry 5 over the range read now (6..7)
         xen422.pciRemoveDevice(cs, bdf("05:00.0"), XenTrace.NONE);
         assertThat(mapped(xen422)).isEqualTo(Map.of(5, "00:1e.0", 6, "00:1e.0", 7, "00:1e.0"));
+    }
+
+    // ------------------------------------------------------------------ snapshots from before the releases
+
+    @Test
+    void a_snapshot_written_before_the_releases_reads_back_with_no_vf_links_nothing_broken_and_no_crashed_domain()
+            throws Exception {
+        // a 4.4 Xen with a PF and a VF, a passthrough and a pdev without owner; its JSON without the fields the
+        // releases added (pdevs' linkedPf, vfs, broken; the snapshot's crashed) is what an older build stored
+        MapConfigSpace cs = new MapConfigSpace()
+                .put("02:00.0", endpoint("pf", PCIE_ENDPOINT))
+                .put("03:10.0", virtualFunction("pf.vf0"));
+        Xen xen = new Xen(Policy.XEN_4_4, 0);
+        add(xen, cs, "02:00.0");
+        addVf(xen, cs, "03:10.0", "02:00.0");
+        assign(xen, cs, "03:10.0", D1);
+        add(xen, cs, "00:05.0");
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode tree = json.valueToTree(xen.snapshot());
+        tree.remove("crashed");
+        tree.get("pdevs").forEach(p -> ((com.fasterxml.jackson.databind.node.ObjectNode) p)
+                .remove(List.of("linkedPf", "vfs", "broken")));
+
+        Xen.Snapshot old = json.treeToValue(tree, Xen.Snapshot.class);
+
+        assertThat(old).isEqualTo(xen.snapshot());
+        assertThat(old.crashed()).isEmpty();
+        assertThat(old.pdevs()).allSatisfy(p -> {
+            assertThat(p.linkedPf()).isNull();
+            assertThat(p.vfs()).isEmpty();
+            assertThat(p.broken()).isFalse();
+        });
     }
 }
