@@ -1,6 +1,8 @@
 // The REST API of API.md. Every error is application/problem+json; ApiError keeps its fields.
 
-export const POLICIES = ['xen-4.4', 'fix-invalidate-loop', 'fix-remember-range', 'fix-trap-bus-writes'];
+// Xen 4.4, the releases of XEN-MODEL.md §4b, then the three fixes of the report (§4), as Policy.parse spells them
+export const POLICIES = ['xen-4.4', 'xen-4.14', 'xen-4.16', 'xen-4.17', 'xen-4.20', 'xen-4.22',
+  'fix-invalidate-loop', 'fix-remember-range', 'fix-trap-bus-writes'];
 
 export class ApiError extends Error {
   constructor(status, problem) {

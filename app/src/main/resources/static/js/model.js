@@ -197,12 +197,14 @@ export function typeShort(type) {
 }
 
 export function domainText(d) {
-  return d === null || d === undefined ? 'no owner' : `d${d}`;
+  if (d === null || d === undefined) return 'no owner';
+  return d === 32753 ? 'dio' : `d${d}`; // DOMID_IO, the quarantine owner (XEN-MODEL.md §4b)
 }
 
 /** One-line description of a finding's subject. */
 export function findingSubject(f) {
   if (f.bus !== undefined && f.bus !== null) return `bus ${hex2(f.bus)}`;
   if (f.bdf) return shortBdf(f.bdf);
+  if (f.domain !== undefined && f.domain !== null) return `d${f.domain}`;
   return 'Xen';
 }

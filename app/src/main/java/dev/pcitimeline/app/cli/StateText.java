@@ -1,5 +1,6 @@
 package dev.pcitimeline.app.cli;
 
+import dev.pcitimeline.domain.value.DomainId;
 import dev.pcitimeline.projections.query.StateDocument;
 import dev.pcitimeline.projections.query.StateDocument.ExpectationEntry;
 import dev.pcitimeline.projections.query.StateDocument.FindingEntry;
@@ -76,7 +77,7 @@ final class StateText {
         Table t = new Table("bdf", "type", "domain", "virtfn of", "");
         for (StateDocument.Pdev p : s.pdevs()) {
             boolean stale = s.findings().stream().anyMatch(f -> "PDEV_STALE".equals(f.kind()) && p.bdf().equals(f.bdf()));
-            t.row(p.bdf(), p.type(), p.domain() == null ? "-" : "d" + p.domain(), p.virtfnOf() == null ? "" : p.virtfnOf(),
+            t.row(p.bdf(), p.type(), p.domain() == null ? "-" : DomainId.of(p.domain()).toString(), p.virtfnOf() == null ? "" : p.virtfnOf(),
                     stale ? red("STALE") : "");
         }
         t.print();
@@ -100,14 +101,15 @@ final class StateText {
         }
         Map<Integer, List<String>> byDomain = new TreeMap<>();
         s.contexts().forEach(c -> byDomain.computeIfAbsent(c.domain(), d -> new ArrayList<>()).add(c.bdf()));
-        byDomain.forEach((d, bdfs) -> line("  d" + d + ": " + String.join(", ", bdfs)));
+        byDomain.forEach((d, bdfs) -> line("  " + DomainId.of(d) + ": " + String.join(", ", bdfs)));
     }
 
     private void findings(StateDocument s) {
         header("findings (" + s.findings().size() + ")");
         Table t = new Table("kind", "subject", "since", "message");
         for (FindingEntry f : s.findings()) {
-            String subject = f.bus() != null ? String.format("bus %02x", f.bus()) : f.bdf() != null ? f.bdf() : "-";
+            String subject = f.bus() != null ? String.format("bus %02x", f.bus()) : f.bdf() != null ? f.bdf()
+                    : f.domain() != null ? "d" + f.domain() : "-";
             t.row(yellow(f.kind()), subject, Long.toString(f.since()), f.message());
         }
         t.print();

@@ -50,8 +50,9 @@ public class HistoryController {
             @RequestParam(name = QueryParameters.AT_EVENT, required = false) Integer atEvent,
             @Parameter(description = "the state after this step (0-based, expect entries not counted)")
             @RequestParam(name = QueryParameters.AT_STEP, required = false) Integer atStep,
-            @Parameter(description = "the Xen build to see the history under: xen-4.4, fix-invalidate-loop,"
-                    + " fix-remember-range or fix-trap-bus-writes (XEN-MODEL.md §4)")
+            @Parameter(description = "the Xen build to see the history under: xen-4.4, a release (xen-4.14,"
+                    + " xen-4.16, xen-4.17, xen-4.20, xen-4.22; XEN-MODEL.md §4b) or a fix of the report"
+                    + " (fix-invalidate-loop, fix-remember-range, fix-trap-bus-writes; §4)")
             @RequestParam(name = "policy", required = false) String policy) {
         QueryParameters.onePoint(atEvent, atStep);
         Policy p = QueryParameters.policy("policy", policy);

@@ -50,8 +50,8 @@ class ReplayCommandTest {
             "pcie-to-pci-bridge", "pci-to-pcie-bridge", "pci-bridge", "pcie-endpoint", "pci-endpoint");
     static final Set<String> FINDING_KINDS = Set.of("BUS2BRIDGE_LOOP", "BUS2BRIDGE_SELF", "BUS2BRIDGE_DANGLING",
             "BUS2BRIDGE_STALE", "PDEV_STALE", "PDEV_MISSING", "CONTEXT_MISSING", "CONTEXT_FOREIGN", "CONTEXT_ORPHAN",
-            "DECODE_CONFLICT", "XEN_HUNG");
-    static final Set<String> OUTCOMES = Set.of("ok", "ENODEV", "EBUSY", "EINVAL", "EPERM", "HUNG");
+            "DECODE_CONFLICT", "XEN_HUNG", "DOMAIN_CRASHED");
+    static final Set<String> OUTCOMES = Set.of("ok", "ENODEV", "EBUSY", "EINVAL", "EPERM", "ENXIO", "EBADF", "HUNG");
     /** API.md's command table: the options each command has. */
     static final Map<String, List<String>> API_OPTIONS = Map.of(
             "replay", List.of("--policy", "--at-step", "--at-event", "--json", "--db"),
@@ -271,7 +271,10 @@ class ReplayCommandTest {
             String kind = f.get("kind").asText();
             assertThat(FINDING_KINDS).as(at + "finding kind").contains(kind);
             if (kind.equals("XEN_HUNG")) {
-                assertThat(f.has("bus") || f.has("bdf")).as(at + "XEN_HUNG has no subject").isFalse();
+                assertThat(f.has("bus") || f.has("bdf") || f.has("domain")).as(at + "XEN_HUNG has no subject").isFalse();
+            } else if (kind.equals("DOMAIN_CRASHED")) {
+                assertThat(f.has("domain") && !f.has("bus") && !f.has("bdf")).as(at + "DOMAIN_CRASHED is about a domain")
+                        .isTrue();
             } else {
                 assertThat(f.has("bus") ^ f.has("bdf")).as(at + "finding %s has bus or bdf", f).isTrue();
             }

@@ -1,7 +1,7 @@
 package dev.pcitimeline.app.ui;
 
 import dev.pcitimeline.domain.machine.HistoryLandmarks;
-import dev.pcitimeline.domain.xen.Bus2BridgeRule;
+import dev.pcitimeline.domain.xen.Bus2BridgeWriteCause;
 import dev.pcitimeline.scenarios.format.Scenario;
 import dev.pcitimeline.scenarios.format.ScenarioParser;
 import org.junit.jupiter.api.AfterAll;
@@ -51,7 +51,7 @@ class TimeTravelUiTest {
     static final String END_OF_DOM0_BOOT = String.valueOf(HISTORY.endOfStep(1));
     static final String BEFORE_END_OF_DOM0_BOOT = String.valueOf(HISTORY.endOfStep(1) - 1);
     /** dom0-boot's report of the Tundra at 06:00.0: alloc_pdev's fill points entry 6 at the bridge's own bus. */
-    static final long SELF_WRITE = HISTORY.write(6, Bus2BridgeRule.ALLOC_FILL, 1);
+    static final long SELF_WRITE = HISTORY.write(6, Bus2BridgeWriteCause.Rule.ALLOC_FILL, 1);
     static final String SELF = String.valueOf(SELF_WRITE);
     static final String BEFORE_SELF = String.valueOf(SELF_WRITE - 1);
     /** System (scenario), policy, events, steps, findings, created. */

@@ -4,7 +4,7 @@ import dev.pcitimeline.domain.event.SegmentEvent;
 import dev.pcitimeline.domain.event.SegmentEvent.SystemCreated;
 import dev.pcitimeline.domain.step.Step;
 import dev.pcitimeline.domain.xen.Bus2BridgeEntry;
-import dev.pcitimeline.domain.xen.Bus2BridgeRule;
+import dev.pcitimeline.domain.xen.Bus2BridgeWriteCause;
 import dev.pcitimeline.domain.xen.XenTrace;
 
 import java.util.ArrayList;
@@ -27,7 +27,7 @@ public final class HistoryLandmarks {
 
     /** bus2bridge[{@code bus}] changed at {@code event} by {@code rule}. */
     public record Bus2BridgeWrite(long event, int bus, Bus2BridgeEntry before, Bus2BridgeEntry after,
-                                  Bus2BridgeRule rule) {
+                                  Bus2BridgeWriteCause cause) {
     }
 
     private final List<StepSpan> steps;
@@ -52,8 +52,8 @@ public final class HistoryLandmarks {
                 machine.apply(event, new XenTrace() {
                     @Override
                     public void bus2bridgeWritten(int bus, Bus2BridgeEntry before, Bus2BridgeEntry after,
-                                                  Bus2BridgeRule rule) {
-                        writes.add(new Bus2BridgeWrite(number, bus, before, after, rule));
+                                                  Bus2BridgeWriteCause cause) {
+                        writes.add(new Bus2BridgeWrite(number, bus, before, after, cause));
                     }
                 });
             }
@@ -80,12 +80,12 @@ public final class HistoryLandmarks {
     }
 
     /** Every write of bus2bridge[{@code bus}] by {@code rule}, oldest first. */
-    public List<Bus2BridgeWrite> writes(int bus, Bus2BridgeRule rule) {
-        return writes.stream().filter(w -> w.bus() == bus && w.rule() == rule).toList();
+    public List<Bus2BridgeWrite> writes(int bus, Bus2BridgeWriteCause.Rule rule) {
+        return writes.stream().filter(w -> w.bus() == bus && w.cause().rule() == rule).toList();
     }
 
     /** The event of the first write of bus2bridge[{@code bus}] by {@code rule} within step {@code index}. */
-    public long write(int bus, Bus2BridgeRule rule, int index) {
+    public long write(int bus, Bus2BridgeWriteCause.Rule rule, int index) {
         StepSpan span = step(index);
         return writes(bus, rule).stream().mapToLong(Bus2BridgeWrite::event)
                 .filter(e -> e > span.marker() && e <= span.last()).findFirst()

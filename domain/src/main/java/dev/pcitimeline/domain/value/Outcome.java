@@ -10,6 +10,10 @@ public enum Outcome {
     EBUSY("EBUSY"),
     EINVAL("EINVAL"),
     EPERM("EPERM"),
+    /** From xen-4.16 (§4b d): a -1 upstream walk while mapping or unmapping a conventional device. */
+    ENXIO("ENXIO"),
+    /** From xen-4.20 (§4b f): assign of a device marked broken to a domU. */
+    EBADF("EBADF"),
     HUNG("HUNG");
 
     private final String text;
@@ -34,7 +38,7 @@ public enum Outcome {
                 return o;
             }
         }
-        throw new IllegalArgumentException("unknown outcome '" + text + "': expected ok, ENODEV, EBUSY, EINVAL, EPERM or HUNG");
+        throw new IllegalArgumentException("unknown outcome '" + text + "': expected ok, ENODEV, EBUSY, EINVAL, EPERM, ENXIO, EBADF or HUNG");
     }
 
     @Override

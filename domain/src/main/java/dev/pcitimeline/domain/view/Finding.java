@@ -3,27 +3,37 @@ package dev.pcitimeline.domain.view;
 import dev.pcitimeline.domain.value.Bdf;
 
 /**
- * Something wrong with Xen's state at one moment (XEN-MODEL.md §5). The subject is a bus or a
- * BDF (neither for XEN_HUNG); {@link #key()} identifies "the same finding" across moments.
+ * Something wrong with Xen's state at one moment (XEN-MODEL.md §5). The subject is a bus, a
+ * BDF or a domain (DOMAIN_CRASHED; none for XEN_HUNG); {@link #key()} identifies "the same
+ * finding" across moments.
  */
-public record Finding(Kind kind, Integer bus, Bdf bdf, String message) {
+public record Finding(Kind kind, Integer bus, Bdf bdf, Integer domain, String message) {
 
+    /** In the order of the table in §5 (the order findings are listed in). */
     public enum Kind {
         BUS2BRIDGE_LOOP, BUS2BRIDGE_SELF, BUS2BRIDGE_DANGLING, BUS2BRIDGE_STALE, PDEV_STALE, PDEV_MISSING,
-        CONTEXT_MISSING, CONTEXT_FOREIGN, CONTEXT_ORPHAN, DECODE_CONFLICT, XEN_HUNG
+        CONTEXT_MISSING, CONTEXT_FOREIGN, CONTEXT_ORPHAN, DECODE_CONFLICT, XEN_HUNG, DOMAIN_CRASHED
+    }
+
+    public Finding(Kind kind, Integer bus, Bdf bdf, String message) {
+        this(kind, bus, bdf, null, message);
     }
 
     /** Kind and subject: a finding "still holds" while this stays. */
     public String key() {
-        return kind + (bus != null ? " bus " + bus : bdf != null ? " " + bdf : "");
+        return kind + (bus != null ? " bus " + bus : bdf != null ? " " + bdf : domain != null ? " d" + domain : "");
     }
 
     /** Kind and subject as a value: equal exactly when {@link #key()}s are, and cheaper to build and hash. */
     public Subject subject() {
-        return new Subject(kind, bus, bdf);
+        return new Subject(kind, bus, bdf, domain);
     }
 
-    public record Subject(Kind kind, Integer bus, Bdf bdf) {
+    public record Subject(Kind kind, Integer bus, Bdf bdf, Integer domain) {
+    }
+
+    public static Finding onDomain(Kind kind, int domain, String message) {
+        return new Finding(kind, null, null, domain, message);
     }
 
     public static Finding onBus(Kind kind, int bus, String message) {

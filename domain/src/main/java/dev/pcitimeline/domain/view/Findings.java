@@ -25,6 +25,7 @@ import static dev.pcitimeline.domain.view.Finding.Kind.CONTEXT_FOREIGN;
 import static dev.pcitimeline.domain.view.Finding.Kind.CONTEXT_MISSING;
 import static dev.pcitimeline.domain.view.Finding.Kind.CONTEXT_ORPHAN;
 import static dev.pcitimeline.domain.view.Finding.Kind.DECODE_CONFLICT;
+import static dev.pcitimeline.domain.view.Finding.Kind.DOMAIN_CRASHED;
 import static dev.pcitimeline.domain.view.Finding.Kind.PDEV_MISSING;
 import static dev.pcitimeline.domain.view.Finding.Kind.PDEV_STALE;
 import static dev.pcitimeline.domain.view.Finding.Kind.XEN_HUNG;
@@ -57,6 +58,10 @@ public final class Findings {
         if (xen.hung()) {
             out.add(new Finding(XEN_HUNG, null, null,
                     "Xen is hung in an 8-bit bus2bridge loop (subordinate 0xff): its state is frozen until xen-boot or reboot"));
+        }
+        for (int domain : xen.crashedDomains()) {
+            out.add(Finding.onDomain(DOMAIN_CRASHED, domain, "Xen crashed d" + domain
+                    + ": unmapping its device walked bus2bridge into a loop (-1); a fresh Xen forgets it"));
         }
         return out;
     }

@@ -8,6 +8,8 @@ import dev.pcitimeline.domain.value.DomainId;
 import dev.pcitimeline.domain.value.Outcome;
 import dev.pcitimeline.domain.value.Policy;
 import dev.pcitimeline.domain.value.XenDeviceType;
+import dev.pcitimeline.domain.value.XenRelease;
+import dev.pcitimeline.domain.xen.Bus2BridgeWriteCause.Rule;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,9 +18,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import static dev.pcitimeline.domain.value.DomainId.DOM0;
+import static dev.pcitimeline.domain.value.DomainId.DOM_IO;
 
 /**
  * Xen 4.4's PCI bookkeeping for one segment (XEN-MODEL.md §2), bugs included, under one of
@@ -36,6 +41,8 @@ public final class Xen {
     private static final int MAX_HOPS = 256;
 
     private final Policy policy;
+    /** The rows of §4b this build has: every rule that differs from 4.4 asks it, by what the rule does. */
+    private final XenRelease release;
     private final int segment;
     private final Bus2BridgeEntry[] bus2bridge = new Bus2BridgeEntry[BUSES];
     /** Keyed by requester ID, so iteration is bus/devfn order. */
@@ -43,9 +50,12 @@ public final class Xen {
     /** VT-d context entries: requester ID to the domain the entry was created for. */
     private final TreeMap<Integer, DomainId> contexts = new TreeMap<>();
     private boolean hung;
+    /** Domains Xen crashed since it booted (§4b: only the later releases crash a domain). */
+    private final TreeSet<Integer> crashed = new TreeSet<>();
 
     public Xen(Policy policy, int segment) {
         this.policy = Objects.requireNonNull(policy, "policy");
+        this.release = policy.release();
         if (segment < 0 || segment > 0xffff) {
             throw new IllegalArgumentException("segment " + segment + " is out of range 0..65535");
         }
@@ -60,6 +70,7 @@ public final class Xen {
         copy.pdevs.putAll(pdevs);
         copy.contexts.putAll(contexts);
         copy.hung = hung;
+        copy.crashed.addAll(crashed);
         return copy;
     }
 
@@ -73,6 +84,11 @@ public final class Xen {
 
     public boolean hung() {
         return hung;
+    }
+
+    /** The domains Xen crashed since it booted, by id. */
+    public SortedSet<Integer> crashedDomains() {
+        return Collections.unmodifiableSortedSet(crashed);
     }
 
     // ------------------------------------------------------------------------------ views
@@ -103,7 +119,7 @@ public final class Xen {
     public UpstreamResult findUpstreamBridge(int bus, int devfn) {
         BusNumber.check("bus", bus);
         if (bus == 0 || !bus2bridge[bus].map()) {
-            return UpstreamResult.NONE;
+            return UpstreamResult.none(devfn);
         }
         int secbus = bus;
         int hops = 0;
@@ -113,7 +129,7 @@ public final class Xen {
             devfn = entry.devfn();
             bus = entry.bus();
             if (++hops > MAX_HOPS) {
-                return UpstreamResult.LOOP;
+                return UpstreamResult.loop(devfn);
             }
         }
         return new UpstreamResult(1, bus, devfn, secbus);
@@ -121,12 +137,13 @@ public final class Xen {
 
     // ------------------------------------------------------------------------------ operations
 
-    /** xen-boot: fresh state, not hung. */
+    /** xen-boot: fresh state, not hung, no crashed domains. */
     public void reset() {
         Arrays.fill(bus2bridge, Bus2BridgeEntry.EMPTY);
         pdevs.clear();
         contexts.clear();
         hung = false;
+        crashed.clear();
     }
 
     /**
@@ -174,7 +191,8 @@ public final class Xen {
         // A copy of the list: owners change while we walk it.
         for (Pdev pdev : pdevs.values().toArray(new Pdev[0])) {
             if (pdev.owner() == null) {
-                domainContextMapping(cs, DOM0, setOwner(pdev, DOM0, t), t);
+                Pdev owned = setOwner(pdev, DOM0, t);
+                domainContextMapping(cs, DOM0, owned, owned.bdf().devfn(), ContextChangeCause.MAP, t);
             }
         }
         return Outcome.OK;
@@ -185,7 +203,8 @@ public final class Xen {
         if (hung) {
             return Outcome.HUNG;
         }
-        if (virtfnOf != null && !pdevs.containsKey(virtfnOf.rid())) {
+        boolean pfMissing = virtfnOf != null && !pdevs.containsKey(virtfnOf.rid());
+        if (pfMissing && !release.refusesVfWithoutPf()) {
             pciAddDevice(cs, virtfnOf, null, t); // the PF as a plain device; its result is ignored
             if (hung) {
                 return Outcome.HUNG;
@@ -195,11 +214,21 @@ public final class Xen {
         if (hung) {
             return Outcome.HUNG;
         }
+        pdev = copyReportInfo(pdev, virtfnOf, t);
+        if (pfMissing && release.refusesVfWithoutPf()) {
+            // (e) the PF lookup comes after alloc_pdev: whatever it returned is freed again
+            t.releaseRuleApplied("e");
+            freePdev(cs, pdev, t);
+            return hung ? Outcome.HUNG : Outcome.ENODEV;
+        }
+        if (virtfnOf != null && release.linksVfsToPf() && pdev.linkedPf() == null) {
+            pdev = joinVfList(pdev, virtfnOf, t);
+        }
         if (pdev.owner() != null) {
             return Outcome.OK; // already owned: its context entries are not touched
         }
         Pdev owned = setOwner(pdev, DOM0, t);
-        Outcome rc = domainContextMapping(cs, DOM0, owned, t);
+        Outcome rc = domainContextMapping(cs, DOM0, owned, owned.bdf().devfn(), ContextChangeCause.MAP, t);
         if (!rc.isOk()) {
             setOwner(owned, null, t); // the pdev stays in the list, without owner
         }
@@ -215,27 +244,55 @@ public final class Xen {
         if (pdev == null) {
             return Outcome.ENODEV;
         }
-        Outcome rc = pdev.owner() != null ? domainContextUnmap(cs, pdev.owner(), pdev, t) : Outcome.EINVAL;
+        if (release.linksVfsToPf() && pdev.virtfnOf() == null && !pdev.vfs().isEmpty()) {
+            t.releaseRuleApplied("f");
+            markBroken(pdev, t); // (f) a PF with VFs on its list is not removed
+            return Outcome.EBUSY;
+        }
+        Outcome rc = pdev.owner() != null
+                ? domainContextUnmap(cs, pdev.owner(), pdev, pdev.bdf().devfn(), ContextChangeCause.UNMAP, t)
+                : Outcome.EINVAL;
         freePdev(cs, pdev, t);
         return hung ? Outcome.HUNG : rc;
     }
 
-    /** XEN_DOMCTL_assign_device: from dom0 to {@code domain}. */
+    /**
+     * XEN_DOMCTL_assign_device to {@code domain}. Xen 4.4's device_assigned() only asks "is there
+     * a pdev owned by dom0?": EBUSY otherwise, a missing pdev included. From 4.13 (h): no pdev is
+     * ENODEV, the source is dom0 or dom_io (else EBUSY), and (f) a broken device is EBADF.
+     */
     public Outcome assignDevice(ConfigSpace cs, Bdf bdf, DomainId domain, XenTrace t) {
         if (hung) {
             return Outcome.HUNG;
         }
         Pdev pdev = pdevs.get(bdf.rid());
+        if (!release.assignsFromDom0OrDomIo()) {
+            if (pdev == null || !DOM0.equals(pdev.owner())) {
+                return Outcome.EBUSY;
+            }
+            return reassignDeviceOwnership(cs, DOM0, domain, pdev, t);
+        }
         if (pdev == null) {
+            t.releaseRuleApplied("h");
             return Outcome.ENODEV;
         }
-        if (!DOM0.equals(pdev.owner())) {
+        if (pdev.owner() == null || pdev.owner().isGuest()) {
             return Outcome.EBUSY;
         }
-        return reassignDeviceOwnership(cs, DOM0, domain, pdev, t);
+        if (pdev.owner().isDomIo()) {
+            t.releaseRuleApplied("h");
+        }
+        if (pdev.broken() && domain.isGuest()) {
+            t.releaseRuleApplied("f");
+            return Outcome.EBADF;
+        }
+        return reassignDeviceOwnership(cs, pdev.owner(), domain, pdev, t);
     }
 
-    /** XEN_DOMCTL_deassign_device: from the domU that owns it back to dom0. */
+    /**
+     * XEN_DOMCTL_deassign_device: a domU's device goes back to dom0, or, with quarantine (i),
+     * to dom_io; a second deassign takes dom_io's back to dom0. Anything else is ENODEV.
+     */
     public Outcome deassignDevice(ConfigSpace cs, Bdf bdf, XenTrace t) {
         if (hung) {
             return Outcome.HUNG;
@@ -244,7 +301,13 @@ public final class Xen {
         if (pdev == null || pdev.owner() == null || pdev.owner().isDom0()) {
             return Outcome.ENODEV;
         }
-        return reassignDeviceOwnership(cs, pdev.owner(), DOM0, pdev, t);
+        if (pdev.owner().isDomIo()) {
+            return release.quarantinesOnDeassign() ? reassignDeviceOwnership(cs, DOM_IO, DOM0, pdev, t) : Outcome.ENODEV;
+        }
+        if (release.quarantinesOnDeassign()) {
+            t.releaseRuleApplied("i");
+        }
+        return reassignDeviceOwnership(cs, pdev.owner(), release.quarantinesOnDeassign() ? DOM_IO : DOM0, pdev, t);
     }
 
     /**
@@ -264,13 +327,13 @@ public final class Xen {
             return Outcome.HUNG;
         }
         Pdev pdev = reachable ? pdevs.get(at.rid()) : null;
-        if (pdev == null || !pdev.type().fillsBus2Bridge()) {
+        if (pdev == null || !release.fillsBus2Bridge(pdev.type())) {
             return Outcome.OK;
         }
-        copyLoop(before.secondary(), before.subordinate(), pdev.bdf().bus(), pdev.bdf(), Bus2BridgeRule.TRAP_COPY, t);
+        copyLoop(before.secondary(), before.subordinate(), pdev.bdf().bus(), pdev, Rule.TRAP_COPY, t);
         if (!hung) {
             fillLoop(after.secondary(), after.subordinate(), Bus2BridgeEntry.mapped(pdev.bdf().bus(), pdev.bdf().devfn()),
-                    pdev.bdf(), Bus2BridgeRule.TRAP_FILL, t);
+                    pdev, Rule.TRAP_FILL, t);
         }
         return hung ? Outcome.HUNG : Outcome.OK;
     }
@@ -296,11 +359,18 @@ public final class Xen {
      * @param contexts   context entries by requester ID
      */
     public record Snapshot(boolean hung, List<Pdev> pdevs, SortedMap<Integer, Bus2BridgeEntry> bus2bridge,
-                           SortedMap<Integer, DomainId> contexts) {
+                           SortedMap<Integer, DomainId> contexts, List<Integer> crashed) {
         public Snapshot {
             pdevs = List.copyOf(pdevs);
             bus2bridge = Collections.unmodifiableSortedMap(new TreeMap<>(bus2bridge));
             contexts = Collections.unmodifiableSortedMap(new TreeMap<>(contexts));
+            // snapshots from before the releases have no crashed domains
+            crashed = crashed == null ? List.of() : List.copyOf(new TreeSet<>(crashed));
+        }
+
+        public Snapshot(boolean hung, List<Pdev> pdevs, SortedMap<Integer, Bus2BridgeEntry> bus2bridge,
+                        SortedMap<Integer, DomainId> contexts) {
+            this(hung, pdevs, bus2bridge, contexts, List.of());
         }
     }
 
@@ -311,7 +381,7 @@ public final class Xen {
                 entries.put(bus, bus2bridge[bus]);
             }
         }
-        return new Snapshot(hung, pdevs(), entries, contexts);
+        return new Snapshot(hung, pdevs(), entries, contexts, List.copyOf(crashed));
     }
 
     public static Xen restore(Policy policy, int segment, Snapshot s) {
@@ -324,6 +394,7 @@ public final class Xen {
             xen.bus2bridge[BusNumber.check("bus2bridge bus", e.getKey())] = e.getValue();
         }
         xen.contexts.putAll(s.contexts());
+        xen.crashed.addAll(s.crashed());
         return xen;
     }
 
@@ -343,13 +414,16 @@ public final class Xen {
         ConfigSpace.Answer answer = cs.answerAt(bus, devfn);
         String answeredBy = answer == null ? null : answer.id();
         XenDeviceType type = answer == null ? XenDeviceType.PCI_UNKNOWN : answer.kind().xenType();
+        if (type == XenDeviceType.PCI2PCIe_BRIDGE && release.fillsBus2Bridge(type)) {
+            t.releaseRuleApplied("g");
+        }
         if (t != XenTrace.NONE) {
             t.configRead(bdf, "class", classWord(answer), answeredBy);
         }
         int secondary = 0;
         int subordinate = 0;
         int[] rememberedRange = null;
-        if (type.fillsBus2Bridge()) {
+        if (release.fillsBus2Bridge(type)) {
             secondary = readSecondary(cs, bdf, t);
             subordinate = readSubordinate(cs, bdf, t);
             if (policy == Policy.FIX_REMEMBER_RANGE) {
@@ -359,10 +433,33 @@ public final class Xen {
         Pdev pdev = new Pdev(bdf, type, null, virtfnOf, answeredBy, rememberedRange);
         pdevs.put(bdf.rid(), pdev);
         t.pdevAdded(pdev);
-        if (type.fillsBus2Bridge()) {
-            fillLoop(secondary, subordinate, Bus2BridgeEntry.mapped(bus, devfn), bdf, Bus2BridgeRule.ALLOC_FILL, t);
+        if (release.fillsBus2Bridge(type)) {
+            fillLoop(secondary, subordinate, Bus2BridgeEntry.mapped(bus, devfn), pdev, Rule.ALLOC_FILL, t);
         }
         return pdev;
+    }
+
+    /**
+     * pci_add_device copies the report's info into whatever alloc_pdev returned (§2, clarified
+     * 2026-12): a VF report sets virtfn-of even on an existing pdev (type, owner and context
+     * entries stay); Xen 4.4 drops a plain report's info, so a plain report keeps the label.
+     */
+    private Pdev copyReportInfo(Pdev pdev, Bdf virtfnOf, XenTrace t) {
+        // (a) from 4.11 a plain report's (empty) info is copied too: it clears virtfn-of
+        if ((virtfnOf == null && !release.copiesPlainReportInfo()) || Objects.equals(virtfnOf, pdev.virtfnOf())) {
+            return pdev;
+        }
+        if (virtfnOf == null) {
+            t.releaseRuleApplied("a");
+        }
+        return update(pdev, pdev.withVirtfnOf(virtfnOf), t);
+    }
+
+    /** Replaces {@code before} in the list by {@code after} (same address) and tells the trace. */
+    private Pdev update(Pdev before, Pdev after, XenTrace t) {
+        pdevs.put(after.bdf().rid(), after);
+        t.pdevUpdated(before, after);
+        return after;
     }
 
     /**
@@ -372,7 +469,10 @@ public final class Xen {
      */
     private void freePdev(ConfigSpace cs, Pdev pdev, XenTrace t) {
         Bdf bdf = pdev.bdf();
-        if (pdev.type().fillsBus2Bridge()) {
+        if (pdev.type() == XenDeviceType.PCI2PCIe_BRIDGE && release.fillsBus2Bridge(pdev.type())) {
+            t.releaseRuleApplied("g");
+        }
+        if (release.fillsBus2Bridge(pdev.type())) {
             int[] remembered = pdev.rememberedRange();
             int secondary;
             int subordinate;
@@ -384,40 +484,72 @@ public final class Xen {
                 secondary = readSecondary(cs, bdf, t);
                 subordinate = readSubordinate(cs, bdf, t);
             }
-            copyLoop(secondary, subordinate, bdf.bus(), bdf, Bus2BridgeRule.FREE_COPY, t);
+            copyLoop(secondary, subordinate, bdf.bus(), pdev, Rule.FREE_COPY, t);
             if (hung) {
                 return;
             }
             if (policy == Policy.FIX_INVALIDATE_LOOP) {
-                invalidateLoop(bdf.bus(), bdf.devfn(), t);
+                invalidateLoop(pdev, t);
             }
         }
-        pdevs.remove(bdf.rid());
+        Pdev freed = pdevs.remove(bdf.rid());
+        if (freed != null && freed.virtfnOf() != null && freed.linkedPf() != null) {
+            leaveVfList(freed, t); // (f) only a pdev still flagged a VF leaves its PF's list
+        }
         t.pdevRemoved(pdev);
     }
 
+    /** (f) a VF's first VF report puts it on its PF's list; later reports never move it. */
+    private Pdev joinVfList(Pdev vf, Bdf pf, XenTrace t) {
+        Pdev pfPdev = pdevs.get(pf.rid());
+        update(pfPdev, pfPdev.withVf(vf.bdf(), true), t);
+        return update(vf, vf.linkedTo(pf), t);
+    }
+
+    private void leaveVfList(Pdev vf, XenTrace t) {
+        Pdev pf = pdevs.get(vf.linkedPf().rid());
+        if (pf != null) {
+            update(pf, pf.withVf(vf.bdf(), false), t);
+        }
+    }
+
+    /** (f) the refused removal of a PF with VFs marks the PF and the VFs on its list broken. */
+    private void markBroken(Pdev pf, XenTrace t) {
+        update(pf, pf.markedBroken(), t);
+        for (Bdf vf : pf.vfs()) {
+            Pdev p = pdevs.get(vf.rid());
+            if (p != null) {
+                update(p, p.markedBroken(), t);
+            }
+        }
+    }
+
     /** fix-invalidate-loop (fix 2 of the report): an entry whose walk never ends loses its map bit. */
-    private void invalidateLoop(int bus, int devfn, XenTrace t) {
-        if (bus2bridge[bus].map() && findUpstreamBridge(bus, devfn).result() < 0) {
-            write(bus, bus2bridge[bus].unmapped(), Bus2BridgeRule.INVALIDATE_LOOP, t);
+    private void invalidateLoop(Pdev freed, XenTrace t) {
+        int bus = freed.bdf().bus();
+        if (bus2bridge[bus].map() && findUpstreamBridge(bus, freed.bdf().devfn()).result() < 0) {
+            write(bus, bus2bridge[bus].unmapped(), new Bus2BridgeWriteCause(Rule.INVALIDATE_LOOP, freed), t);
         }
     }
 
     /**
      * alloc_pdev's loop {@code for (b = s; b <= u; b++) bus2bridge[b] = entry} with an 8-bit
-     * {@code b}: nothing when s > u, never ends when u is 0xff.
+     * {@code b}: nothing when s > u, never ends when u is 0xff (from 4.16, row c, a wide counter ends at ff).
      */
-    private void fillLoop(int secondary, int subordinate, Bus2BridgeEntry entry, Bdf bridge, Bus2BridgeRule rule,
-                          XenTrace t) {
+    private void fillLoop(int secondary, int subordinate, Bus2BridgeEntry entry, Pdev bridge, Rule rule, XenTrace t) {
         if (secondary > subordinate) {
             return;
         }
-        if (subordinate == 0xff) {
-            freeze(secondary, entry, bridge, rule, t);
+        Bus2BridgeWriteCause cause = new Bus2BridgeWriteCause(rule, bridge);
+        if (subordinate == 0xff && release.wideLoopCounter()) {
+            t.releaseRuleApplied("c"); // 4.4's 8-bit counter would never end here
+        }
+        if (subordinate == 0xff && !release.wideLoopCounter()) {
+            freeze(secondary, entry, cause, t);
             return;
         }
         for (int b = secondary; b <= subordinate; b++) {
-            write(b, entry, rule, t);
+            write(b, entry, cause, t);
         }
     }
 
@@ -425,59 +557,105 @@ public final class Xen {
      * free_pdev's loop {@code for (b = s; b <= u; b++) bus2bridge[b] = bus2bridge[sourceBus]}
      * with an 8-bit {@code b}: nothing when s > u, never ends when u is 0xff.
      */
-    private void copyLoop(int secondary, int subordinate, int sourceBus, Bdf bridge, Bus2BridgeRule rule,
-                          XenTrace t) {
+    private void copyLoop(int secondary, int subordinate, int sourceBus, Pdev bridge, Rule rule, XenTrace t) {
         if (secondary > subordinate) {
             return;
         }
-        if (subordinate == 0xff) {
+        Bus2BridgeWriteCause cause = new Bus2BridgeWriteCause(rule, bridge);
+        if (subordinate == 0xff && release.wideLoopCounter()) {
+            t.releaseRuleApplied("c"); // 4.4's 8-bit counter would never end here
+        }
+        if (subordinate == 0xff && !release.wideLoopCounter()) {
             // The source entry only ever receives its own value, so the loop keeps writing it.
-            freeze(secondary, bus2bridge[sourceBus], bridge, rule, t);
+            freeze(secondary, bus2bridge[sourceBus], cause, t);
             return;
         }
         for (int b = secondary; b <= subordinate; b++) {
-            write(b, bus2bridge[sourceBus], rule, t);
+            write(b, bus2bridge[sourceBus], cause, t);
         }
     }
 
     /** The 8-bit counter wrapped: Xen spins forever, and every entry ends up holding {@code value}. */
-    private void freeze(int start, Bus2BridgeEntry value, Bdf bridge, Bus2BridgeRule loop, XenTrace t) {
+    private void freeze(int start, Bus2BridgeEntry value, Bus2BridgeWriteCause loop, XenTrace t) {
+        Bus2BridgeWriteCause frozen = new Bus2BridgeWriteCause(Rule.FROZEN, loop.pdev());
         for (int i = 0; i < BUSES; i++) {
-            write((start + i) & 0xff, value, Bus2BridgeRule.FROZEN, t);
+            write((start + i) & 0xff, value, frozen, t);
         }
         hung = true;
         if (t != XenTrace.NONE) {
-            t.hung(loop.text() + " " + bridge.shortText());
+            t.hung(loop.rule().text() + " " + loop.pdev().bdf().shortText());
         }
     }
 
-    private void write(int bus, Bus2BridgeEntry entry, Bus2BridgeRule rule, XenTrace t) {
+    private void write(int bus, Bus2BridgeEntry entry, Bus2BridgeWriteCause cause, XenTrace t) {
         Bus2BridgeEntry before = bus2bridge[bus];
         if (before == entry || before.equals(entry)) {
             return;
         }
         bus2bridge[bus] = entry;
-        t.bus2bridgeWritten(bus, before, entry, rule);
+        t.bus2bridgeWritten(bus, before, entry, cause);
     }
 
-    /** reassign_device_ownership: unmap from the source, map for the target (owner still the source), then move. */
+    /**
+     * reassign_device_ownership from {@code source} to {@code target}. Xen 4.4: unmap from the
+     * source, map for the target (the owner still the source), then move. Quarantine (i): the
+     * owner is dom_io between the two, and stays dom_io when the mapping fails. XSA-400 (l): map
+     * the target directly (unmap only when the target is dom_io), the owner moves only on success.
+     */
     private Outcome reassignDeviceOwnership(ConfigSpace cs, DomainId source, DomainId target, Pdev pdev, XenTrace t) {
-        Outcome rc = domainContextUnmap(cs, source, pdev, t);
+        int devfn = pdev.bdf().devfn();
+        ContextChangeCause why = source.isDomIo() || target.isDomIo() ? ContextChangeCause.QUARANTINE
+                : ContextChangeCause.MAP;
+        if (release.reassignsByMappingDirectly()) {
+            t.releaseRuleApplied("l");
+            Outcome rc = target.isDomIo()
+                    ? domainContextUnmap(cs, source, pdev, devfn, why, t)
+                    : domainContextMapping(cs, target, pdev, devfn, why, t);
+            if (!rc.isOk()) {
+                return rc; // the owner stays the source
+            }
+            moveOwner(pdev, target, t);
+            return Outcome.OK;
+        }
+        Outcome rc = domainContextUnmap(cs, source, pdev, devfn, why == ContextChangeCause.MAP ? ContextChangeCause.UNMAP : why, t);
         if (!rc.isOk()) {
             return rc;
         }
-        rc = domainContextMapping(cs, target, pdev, t);
+        if (release.quarantinesOnDeassign()) {
+            moveOwner(pdev, DOM_IO, t); // (i) a failed mapping below leaves it quarantined
+        }
+        rc = domainContextMapping(cs, target, current(pdev), devfn, why, t);
         if (!rc.isOk()) {
+            if (release.quarantinesOnDeassign()) {
+                t.releaseRuleApplied("i"); // the owner stays dom_io, where 4.4 leaves it with the source
+            }
             return rc; // the unmap already happened
         }
-        setOwner(pdev, target, t);
+        moveOwner(pdev, target, t);
         return Outcome.OK;
     }
 
-    /** domain_context_mapping, by the pdev's recorded type. */
-    private Outcome domainContextMapping(ConfigSpace cs, DomainId domain, Pdev pdev, XenTrace t) {
+    /** owner = {@code owner} in reassignment; nothing to tell when it already is (dom_io to dom_io). */
+    private void moveOwner(Pdev pdev, DomainId owner, XenTrace t) {
+        Pdev now = current(pdev);
+        if (!owner.equals(now.owner())) {
+            setOwner(now, owner, t);
+        }
+    }
+
+    /** The pdev as the list holds it now (its owner may have changed since the caller looked it up). */
+    private Pdev current(Pdev pdev) {
+        Pdev now = pdevs.get(pdev.bdf().rid());
+        return now != null ? now : pdev;
+    }
+
+    /**
+     * domain_context_mapping(D, devfn, pdev), by the pdev's recorded type; {@code devfn} is the
+     * pdev's own except in the later releases' undo and hand-back, which pass the walked devfn.
+     */
+    private Outcome domainContextMapping(ConfigSpace cs, DomainId domain, Pdev pdev, int devfn, ContextChangeCause why,
+                                         XenTrace t) {
         int bus = pdev.bdf().bus();
-        int devfn = pdev.bdf().devfn();
         switch (pdev.type()) {
             case PCI_HOST_BRIDGE:
                 return domain.isDom0() ? Outcome.OK : Outcome.EPERM;
@@ -486,23 +664,33 @@ public final class Xen {
             case LEGACY_PCI_BRIDGE:
                 return Outcome.OK;
             case PCIe_ENDPOINT:
-                return mapOne(domain, rid(bus, devfn), pdev, t);
+                return mapOne(domain, rid(bus, devfn), pdev, why, t).outcome();
             case PCI: {
-                Outcome rc = mapOne(domain, rid(bus, devfn), pdev, t);
-                if (!rc.isOk()) {
-                    return rc;
+                Mapped own = mapOne(domain, rid(bus, devfn), pdev, why, t);
+                if (!own.outcome().isOk()) {
+                    return own.outcome();
                 }
                 UpstreamResult up = findUpstreamBridge(bus, devfn);
-                if (up.result() < 1) {
+                if (up.result() == 0 || (up.result() < 0 && !release.undoesOnMappingErrors())) {
                     return Outcome.OK;
                 }
-                int bridgeRid = rid(up.bus(), up.devfn());
-                rc = mapOne(domain, bridgeRid, pdevs.get(bridgeRid), t);
-                // Behind a PCIe-to-PCI bridge requests may carry secbus:00.0 as requester ID.
-                if (rc.isOk() && classifyNow(cs, up.bus(), up.devfn(), t) == XenDeviceType.PCIe2PCI_BRIDGE
-                        && (up.secbus() != bus || devfn != 0)) {
-                    int secbusRid = rid(up.secbus(), 0);
-                    rc = mapOne(domain, secbusRid, pdevs.get(secbusRid), t);
+                Outcome rc;
+                if (up.result() < 0) {
+                    t.releaseRuleApplied("d");
+                    rc = Outcome.ENXIO; // (d)
+                } else {
+                    int bridgeRid = rid(up.bus(), up.devfn());
+                    rc = mapOne(domain, bridgeRid, bridgePdev(bridgeRid, t), why, t).outcome();
+                    // Behind a PCIe-to-PCI bridge requests may carry secbus:00.0 as requester ID.
+                    if (rc.isOk() && classifyNow(cs, up.bus(), up.devfn(), t) == XenDeviceType.PCIe2PCI_BRIDGE
+                            && (up.secbus() != bus || pdev.bdf().devfn() != 0)) {
+                        int secbusRid = rid(up.secbus(), 0);
+                        rc = mapOne(domain, secbusRid, bridgePdev(secbusRid, t), why, t).outcome();
+                    }
+                }
+                if (!rc.isOk() && release.undoesOnMappingErrors()) {
+                    t.releaseRuleApplied("d");
+                    undoFailedMapping(cs, domain, current(pdev), up.walkedDevfn(), own.alreadyPresent(), t);
                 }
                 return rc;
             }
@@ -511,10 +699,38 @@ public final class Xen {
         }
     }
 
-    /** domain_context_unmap, by the pdev's recorded type. */
-    private Outcome domainContextUnmap(ConfigSpace cs, DomainId domain, Pdev pdev, XenTrace t) {
+    /** The pdev map_one gets for a bridge RID or alias: from 4.11 (b), none. */
+    private Pdev bridgePdev(int rid, XenTrace t) {
+        Pdev there = pdevs.get(rid);
+        if (!release.mapsBridgeRidsWithoutPdev()) {
+            return there;
+        }
+        DomainId entry = contexts.get(rid);
+        if (there != null && entry != null && !entry.equals(there.owner())) {
+            t.releaseRuleApplied("b"); // the owner check reads the entry's domain, not the pdev's owner
+        }
+        return null;
+    }
+
+    /**
+     * The undo after a failed mapping of a conventional device, at (its bus, the walked devfn):
+     * 4.16 (d) unmaps; 4.17 (l) unmaps only when the own RID was not already present for D, and
+     * otherwise hands the RIDs back to the pdev's owner (a nested call whose D is the owner, so it
+     * never hands back again).
+     */
+    private void undoFailedMapping(ConfigSpace cs, DomainId domain, Pdev pdev, int walkedDevfn, boolean ownAlreadyPresent,
+                                   XenTrace t) {
+        if (!release.reassignsByMappingDirectly() || !ownAlreadyPresent) {
+            domainContextUnmap(cs, domain, pdev, walkedDevfn, ContextChangeCause.UNDO_AT_WALKED_DEVFN, t);
+        } else if (pdev.owner() != null && !pdev.owner().equals(domain)) {
+            domainContextMapping(cs, pdev.owner(), pdev, walkedDevfn, ContextChangeCause.HAND_BACK, t);
+        }
+    }
+
+    /** domain_context_unmap(D, devfn, pdev), by the pdev's recorded type. */
+    private Outcome domainContextUnmap(ConfigSpace cs, DomainId domain, Pdev pdev, int devfn, ContextChangeCause why,
+                                       XenTrace t) {
         int bus = pdev.bdf().bus();
-        int devfn = pdev.bdf().devfn();
         switch (pdev.type()) {
             case PCI_HOST_BRIDGE:
                 return domain.isDom0() ? Outcome.OK : Outcome.EPERM;
@@ -523,16 +739,26 @@ public final class Xen {
             case LEGACY_PCI_BRIDGE:
                 return Outcome.OK;
             case PCIe_ENDPOINT:
-                unmapOne(rid(bus, devfn), t);
+                unmapOne(domain, rid(bus, devfn), why, t);
                 return Outcome.OK;
             case PCI: {
-                unmapOne(rid(bus, devfn), t);
+                unmapOne(domain, rid(bus, devfn), why, t);
                 UpstreamResult up = findUpstreamBridge(bus, devfn);
+                if (up.result() < 0 && release.undoesOnMappingErrors()) {
+                    t.releaseRuleApplied("d");
+                    // (d) a -1 walk: ENXIO for dom0 and dom_io, a domU is crashed (result 0)
+                    Outcome rc = Outcome.ENXIO;
+                    if (domain.isGuest()) {
+                        crash(domain, t);
+                        rc = Outcome.OK;
+                    }
+                    return release.unmapReportsPciErrors() ? rc : Outcome.OK; // (m)
+                }
                 if (up.result() >= 1) {
                     boolean pcieToPci = classifyNow(cs, up.bus(), up.devfn(), t) == XenDeviceType.PCIe2PCI_BRIDGE;
-                    unmapOne(rid(up.bus(), up.devfn()), t);
+                    unmapOne(domain, rid(up.bus(), up.devfn()), why, t);
                     if (pcieToPci) {
-                        unmapOne(rid(up.secbus(), 0), t);
+                        unmapOne(domain, rid(up.secbus(), 0), why, t);
                     }
                 }
                 return Outcome.OK;
@@ -542,26 +768,60 @@ public final class Xen {
         }
     }
 
+    /** What map_one returned, and (4.17, l) whether the entry was already D's with a pdev given. */
+    private record Mapped(Outcome outcome, boolean alreadyPresent) {
+        static final Mapped OK = new Mapped(Outcome.OK, false);
+    }
+
     /**
-     * domain_context_mapping_one: an existing entry is never changed; it is an error when the
-     * given pdev is not owned by {@code domain}, or (no pdev) when the entry belongs to another.
+     * domain_context_mapping_one. Until 4.16 an existing entry is never changed; it is an error
+     * when the given pdev is not owned by {@code domain}, or (no pdev) when the entry belongs to
+     * another. From 4.17 (k) there is no owner check: another domain's entry is taken over, and
+     * an entry already D's is "already present" when a pdev was given. From 4.16 (i') dom_io has
+     * no page table: nothing happens.
      */
-    private Outcome mapOne(DomainId domain, int rid, Pdev pdev, XenTrace t) {
+    private Mapped mapOne(DomainId domain, int rid, Pdev pdev, ContextChangeCause why, XenTrace t) {
+        if (domain.isDomIo() && release.quarantineHasNoContextEntries()) {
+            t.releaseRuleApplied("i'");
+            return Mapped.OK;
+        }
         DomainId existing = contexts.get(rid);
         if (existing != null) {
             DomainId holder = pdev != null ? pdev.owner() : existing;
-            return domain.equals(holder) ? Outcome.OK : Outcome.EINVAL;
+            if (release.mapOneChecksOwners()) {
+                return domain.equals(holder) ? Mapped.OK : new Mapped(Outcome.EINVAL, false);
+            }
+            if (!domain.equals(holder) || !existing.equals(domain)) {
+                t.releaseRuleApplied("k"); // 4.4 would refuse this, or leave the entry as it is
+            }
+            if (existing.equals(domain)) {
+                return new Mapped(Outcome.OK, pdev != null);
+            }
+            contexts.put(rid, domain);
+            t.contextMapped(rid, domain, ContextChangeCause.TAKEOVER);
+            return Mapped.OK;
         }
         contexts.put(rid, domain);
-        t.contextMapped(rid, domain);
-        return Outcome.OK;
+        t.contextMapped(rid, domain, why);
+        return Mapped.OK;
     }
 
-    /** domain_context_unmap_one: removes the entry if present, whichever domain holds it. */
-    private void unmapOne(int rid, XenTrace t) {
+    /** domain_context_unmap_one: removes the entry if present, whichever domain holds it; (i') nothing for dom_io. */
+    private void unmapOne(DomainId domain, int rid, ContextChangeCause why, XenTrace t) {
+        if (domain.isDomIo() && release.quarantineHasNoContextEntries()) {
+            t.releaseRuleApplied("i'");
+            return;
+        }
         DomainId removed = contexts.remove(rid);
         if (removed != null) {
-            t.contextUnmapped(rid, removed);
+            t.contextUnmapped(rid, removed, why);
+        }
+    }
+
+    /** Xen crashed {@code domain}: nothing changes in the tables; the finding DOMAIN_CRASHED holds from now on. */
+    private void crash(DomainId domain, XenTrace t) {
+        if (crashed.add(domain.value())) {
+            t.domainCrashed(domain);
         }
     }
 

@@ -735,14 +735,56 @@ class PciSegmentTest {
     }
 
     @Test
-    void assign_of_a_bdf_without_pdev_is_enodev() {
+    void assign_of_a_bdf_without_pdev_is_ebusy_in_xen_4_4() {
+        // XEN-MODEL.md §2 (corrected 2026-12): 4.4's device_assigned() only asks "is there a pdev owned by dom0?"
         fixture.given(seedCreated())
+                .andGivenCommands(xenBoot())
+                .when(assign("09:00.0", 1))
+                .expectEvents(
+                        new StepStarted(SYS, 1, "assign", "assign: {bdf: \"0000:09:00.0\", domain: 1}"),
+                        new AssignDeviceCalled(SYS, bdf("09:00.0"), D1, EBUSY, List.of()))
+                .expectResultMessagePayload(new StepResult(1, EBUSY, 11, 11, 11));
+    }
+
+    @Test
+    void assign_of_a_bdf_without_pdev_is_enodev_from_xen_4_14() {
+        // §4b (h): from 4.13 a missing pdev is ENODEV; the same command, the outcome of the release
+        fixture.given(created(Policy.XEN_4_14, seed()))
                 .andGivenCommands(xenBoot())
                 .when(assign("09:00.0", 1))
                 .expectEvents(
                         new StepStarted(SYS, 1, "assign", "assign: {bdf: \"0000:09:00.0\", domain: 1}"),
                         new AssignDeviceCalled(SYS, bdf("09:00.0"), D1, ENODEV, List.of()))
                 .expectResultMessagePayload(new StepResult(1, ENODEV, 11, 11, 11));
+    }
+
+    @Test
+    void a_second_deassign_is_enodev_in_xen_4_4() {
+        // igb0 00:02.0 is a PCIe endpoint (own RID only). 4.4: the first deassign gave it back to dom0, so the
+        // second finds no domU owner. 4.14 (i): the first deassign quarantined it (dom_io holds its entry),
+        // the second reassigns dom_io -> dom0: unmap 00:02.0, owner dom_io, map 00:02.0 for dom0, owner dom0.
+        fixture.given(seedCreated())
+                .andGivenCommands(xenBoot(), assign("00:02.0", 1), cmd(new Step.Deassign(bdf("00:02.0"))))
+                .when(cmd(new Step.Deassign(bdf("00:02.0"))))
+                .expectEvents(
+                        new StepStarted(SYS, 3, "deassign", "deassign: {bdf: \"0000:00:02.0\"}"),
+                        new DeassignDeviceCalled(SYS, bdf("00:02.0"), ENODEV, List.of()))
+                .expectState(seg -> assertThat(pdev(seg, "00:02.0").owner()).isEqualTo(D0));
+    }
+
+    @Test
+    void a_second_deassign_takes_a_quarantined_device_back_to_dom0_from_xen_4_14() {
+        // the same steps as above under xen-4.14
+        fixture.given(created(Policy.XEN_4_14, seed()))
+                .andGivenCommands(xenBoot(), assign("00:02.0", 1), cmd(new Step.Deassign(bdf("00:02.0"))))
+                .when(cmd(new Step.Deassign(bdf("00:02.0"))))
+                .expectEvents(
+                        new StepStarted(SYS, 3, "deassign", "deassign: {bdf: \"0000:00:02.0\"}"),
+                        new DeassignDeviceCalled(SYS, bdf("00:02.0"), OK, List.of()))
+                .expectState(seg -> {
+                    assertThat(pdev(seg, "00:02.0").owner()).isEqualTo(D0);
+                    assertThat(contexts(seg)).containsEntry("00:02.0", 0);
+                });
     }
 
     @Test

@@ -25,6 +25,7 @@ import dev.pcitimeline.domain.machine.Machine;
 import dev.pcitimeline.domain.machine.StepRecording;
 import dev.pcitimeline.domain.step.Step;
 import dev.pcitimeline.domain.value.Bdf;
+import dev.pcitimeline.domain.value.Outcome;
 import dev.pcitimeline.domain.value.Policy;
 import dev.pcitimeline.domain.xen.Bus2BridgeEntry;
 import dev.pcitimeline.domain.xen.XenTrace;
@@ -67,7 +68,11 @@ class LinuxTest {
     }
 
     static Machine machine(List<FunctionSpec> topology) {
-        return Machine.created(new SystemCreated("s", "linux", null, Policy.XEN_4_4, 0, topology));
+        return machine(Policy.XEN_4_4, topology);
+    }
+
+    static Machine machine(Policy policy, List<FunctionSpec> topology) {
+        return Machine.created(new SystemCreated("s", "linux", null, policy, 0, topology));
     }
 
     /** Records one step, folds its events into {@code m} and returns them without the StepStarted marker. */
@@ -588,5 +593,71 @@ class LinuxTest {
                 "found e2 04:00.0", "add 04:00.0");
         assertThat(buses(m, "sw")).isEqualTo(new BridgeBuses(1, 2, 4));
         assertThat(buses(m, "r")).isEqualTo(new BridgeBuses(0, 1, 9));
+    }
+
+    // ------------------------------------------------------------------ rules clarified 2026-12 (issue #11 §1)
+
+    @Test
+    void dom0_remove_at_a_known_vfs_address_removes_that_vf_alone_and_sriov_stays_on() {
+        // igb0 RID 0x010: VFs at 0x190 + 2i -> 01:12.0, 01:12.2 (both reported by enable-sriov)
+        Machine m = machine(seed());
+        run(m, DOM0_BOOT);
+        run(m, new Step.EnableSriov("igb0", 2));
+
+        assertThat(lines(m, new Step.Dom0Remove(bdf("01:12.0")))).containsExactly(
+                "remove 01:12.0", "forget igb0.vf0 01:12.0");
+        assertThat(m.hardware().function("igb0").vfsEnabled()).as("SR-IOV stays on").isEqualTo(2);
+        assertThat(m.dom0().known()).doesNotContainKey("igb0.vf0").containsKey("igb0.vf1");
+    }
+
+    @Test
+    void disable_sriov_and_a_pfs_removal_report_only_the_vfs_linux_knows() {
+        Machine m = machine(seed());
+        run(m, DOM0_BOOT);
+        run(m, new Step.EnableSriov("igb0", 2));
+        run(m, new Step.Dom0Remove(bdf("01:12.0")));
+
+        assertThat(lines(m, new Step.DisableSriov("igb0"))).as("vf0 left Linux's list already").containsExactly(
+                "remove 01:12.2", "forget igb0.vf1 01:12.2", "vfs-off igb0 00:02.0 2");
+
+        run(m, new Step.EnableSriov("igb0", 2));
+        run(m, new Step.Dom0Remove(bdf("01:12.2")));
+        assertThat(lines(m, new Step.Dom0Remove(bdf("00:02.0")))).containsExactly(
+                "remove 01:12.0", "forget igb0.vf0 01:12.0", "vfs-off igb0 00:02.0 2",
+                "remove 00:02.0", "forget igb0 00:02.0");
+    }
+
+    @Test
+    void plug_reports_only_the_functions_config_reads_reach() {
+        // R 00:01.0 [0,1,4]; sw arrives at 01:00.0 with secondary 3 > subordinate 2: its child e
+        // (bus 3) is not reached through sw, so Linux finds sw only.
+        Machine m = machine(List.of(bridge("r", "01.0", ROOT_PORT, 0, 1, 4)));
+        run(m, DOM0_BOOT);
+        FunctionSpec sw = bridge("sw", "00.0", PCI_BRIDGE, 1, 3, 2, endpoint("e", "00.0", PCI_ENDPOINT));
+
+        assertThat(lines(m, new Step.Plug("r", sw))).containsExactly(
+                "plugged sw under r", "found sw 01:00.0", "add 01:00.0");
+        assertThat(m.dom0().known()).containsOnlyKeys("r", "sw");
+        assertThat(m.hardware().contains("e")).as("e is in the hardware, just not reached").isTrue();
+    }
+
+    @Test
+    void a_trapped_bus_register_write_while_xen_is_hung_is_HUNG_under_fix_trap_bus_writes_and_the_register_still_changes() {
+        // b 00:01.0 is a legacy bridge with firmware subordinate 0xff: xen-boot hangs in alloc_pdev's
+        // fill under both builds. The write to b's registers afterwards is a trapped Xen operation
+        // under fix-trap-bus-writes (HUNG) and a plain config write under xen-4.4 (ok).
+        for (Policy policy : List.of(Policy.FIX_TRAP_BUS_WRITES, Policy.XEN_4_4)) {
+            Machine m = machine(policy, List.of(bridge("b", "01.0", PCI_BRIDGE, 0, 1, 0xff)));
+            run(m, new Step.XenBoot());
+            assertThat(m.xen().hung()).isTrue();
+
+            StepRecording r = m.record(new Step.WriteBridgeBuses("b", null, 1, 2));
+            r.events().forEach(e -> m.apply(e, XenTrace.NONE));
+
+            assertThat(r.outcome()).as(policy.text())
+                    .isEqualTo(policy == Policy.FIX_TRAP_BUS_WRITES ? Outcome.HUNG
+                            : Outcome.OK);
+            assertThat(buses(m, "b")).as(policy.text()).isEqualTo(new BridgeBuses(0, 1, 2));
+        }
     }
 }

@@ -4,7 +4,7 @@ import dev.pcitimeline.domain.event.SegmentEvent.SystemCreated;
 import dev.pcitimeline.domain.step.Step;
 import dev.pcitimeline.domain.value.Bdf;
 import dev.pcitimeline.domain.value.Policy;
-import dev.pcitimeline.domain.xen.Bus2BridgeRule;
+import dev.pcitimeline.domain.xen.Bus2BridgeWriteCause;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -36,13 +36,13 @@ class HistoryLandmarksTest {
 
     @Test
     void bus2bridge_writes_are_found_by_bus_rule_and_step() {
-        assertThat(landmarks.writes(6, Bus2BridgeRule.ALLOC_FILL)).extracting(HistoryLandmarks.Bus2BridgeWrite::event)
+        assertThat(landmarks.writes(6, Bus2BridgeWriteCause.Rule.ALLOC_FILL)).extracting(HistoryLandmarks.Bus2BridgeWrite::event)
                 .containsExactly(6L);
-        assertThat(landmarks.writes(7, Bus2BridgeRule.ALLOC_FILL)).extracting(HistoryLandmarks.Bus2BridgeWrite::event)
+        assertThat(landmarks.writes(7, Bus2BridgeWriteCause.Rule.ALLOC_FILL)).extracting(HistoryLandmarks.Bus2BridgeWrite::event)
                 .containsExactly(6L, 7L);
-        assertThat(landmarks.write(7, Bus2BridgeRule.ALLOC_FILL, 0)).isEqualTo(6);
-        assertThat(landmarks.writes(6, Bus2BridgeRule.FREE_COPY)).isEmpty();
-        assertThatThrownBy(() -> landmarks.write(6, Bus2BridgeRule.ALLOC_FILL, 1))
+        assertThat(landmarks.write(7, Bus2BridgeWriteCause.Rule.ALLOC_FILL, 0)).isEqualTo(6);
+        assertThat(landmarks.writes(6, Bus2BridgeWriteCause.Rule.FREE_COPY)).isEmpty();
+        assertThatThrownBy(() -> landmarks.write(6, Bus2BridgeWriteCause.Rule.ALLOC_FILL, 1))
                 .isInstanceOf(NoSuchElementException.class).hasMessageContaining("step 1");
     }
 }

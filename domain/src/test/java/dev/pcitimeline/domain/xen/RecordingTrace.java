@@ -10,8 +10,11 @@ import java.util.List;
 /** Records what the Xen model reports: reads and bus2bridge writes as values, the rest as short lines in order. */
 final class RecordingTrace implements XenTrace {
 
-    record Write(int bus, Bus2BridgeEntry before, Bus2BridgeEntry after, Bus2BridgeRule rule) {
+    record Write(int bus, Bus2BridgeEntry before, Bus2BridgeEntry after, Bus2BridgeWriteCause.Rule rule) {
     }
+
+    /** The cause of each write, in order: which pdev each loop ran for. */
+    final List<Bus2BridgeWriteCause> causes = new ArrayList<>();
 
     final List<ConfigRead> reads = new ArrayList<>();
     final List<Write> writes = new ArrayList<>();
@@ -24,8 +27,9 @@ final class RecordingTrace implements XenTrace {
     }
 
     @Override
-    public void bus2bridgeWritten(int bus, Bus2BridgeEntry before, Bus2BridgeEntry after, Bus2BridgeRule rule) {
-        writes.add(new Write(bus, before, after, rule));
+    public void bus2bridgeWritten(int bus, Bus2BridgeEntry before, Bus2BridgeEntry after, Bus2BridgeWriteCause cause) {
+        writes.add(new Write(bus, before, after, cause.rule()));
+        causes.add(cause);
     }
 
     @Override
@@ -44,13 +48,18 @@ final class RecordingTrace implements XenTrace {
     }
 
     @Override
-    public void contextMapped(int rid, DomainId domain) {
-        log.add("map " + Bdf.ofRid(0, rid).shortText() + " " + domain);
+    public void contextMapped(int rid, DomainId domain, ContextChangeCause cause) {
+        log.add((cause == ContextChangeCause.TAKEOVER ? "takeover " : "map ") + Bdf.ofRid(0, rid).shortText() + " " + domain);
     }
 
     @Override
-    public void contextUnmapped(int rid, DomainId domain) {
+    public void contextUnmapped(int rid, DomainId domain, ContextChangeCause cause) {
         log.add("unmap " + Bdf.ofRid(0, rid).shortText() + " " + domain);
+    }
+
+    @Override
+    public void domainCrashed(DomainId domain) {
+        log.add("crashed " + domain);
     }
 
     @Override

@@ -50,12 +50,12 @@ class XenModelTest {
         return Bdf.parse("0000:" + shortText);
     }
 
-    private static Bus2BridgeEntry to(String bridge) {
+    static Bus2BridgeEntry to(String bridge) {
         Bdf b = bdf(bridge);
         return Bus2BridgeEntry.mapped(b.bus(), b.devfn());
     }
 
-    private static Outcome add(Xen xen, MapConfigSpace cs, String at) {
+    static Outcome add(Xen xen, MapConfigSpace cs, String at) {
         return xen.pciAddDevice(cs, bdf(at), null, XenTrace.NONE);
     }
 
@@ -64,7 +64,7 @@ class XenModelTest {
     }
 
     /** Mapped bus2bridge entries: bus -> bridge "BB:DD.F". */
-    private static Map<Integer, String> mapped(Xen xen) {
+    static Map<Integer, String> mapped(Xen xen) {
         Map<Integer, String> out = new TreeMap<>();
         for (int bus = 0; bus < 256; bus++) {
             Bus2BridgeEntry e = xen.bus2bridge(bus);
@@ -76,17 +76,17 @@ class XenModelTest {
     }
 
     /** Context entries: "BB:DD.F" -> domain id, in bus/devfn order. */
-    private static Map<String, Integer> contexts(Xen xen) {
+    static Map<String, Integer> contexts(Xen xen) {
         Map<String, Integer> out = new LinkedHashMap<>();
         xen.contexts().forEach((rid, domain) -> out.put(Bdf.ofRid(0, rid).shortText(), domain.value()));
         return out;
     }
 
-    private static List<String> pdevs(Xen xen) {
+    static List<String> pdevs(Xen xen) {
         return xen.pdevs().stream().map(p -> p.bdf().shortText()).toList();
     }
 
-    private static Pdev pdev(Xen xen, String at) {
+    static Pdev pdev(Xen xen, String at) {
         Bdf b = bdf(at);
         return xen.pdev(b.bus(), b.devfn());
     }
@@ -101,14 +101,14 @@ class XenModelTest {
     }
 
     /** A Xen holding exactly these bus2bridge entries, pdevs and context entries. */
-    private static Xen xenWith(Policy policy, Map<Integer, Bus2BridgeEntry> bus2bridge, List<Pdev> pdevs,
+    static Xen xenWith(Policy policy, Map<Integer, Bus2BridgeEntry> bus2bridge, List<Pdev> pdevs,
                                Map<String, DomainId> contexts) {
         Map<Integer, DomainId> byRid = new TreeMap<>();
         contexts.forEach((at, domain) -> byRid.put(bdf(at).rid(), domain));
         return Xen.restore(policy, 0, new Xen.Snapshot(false, pdevs, new TreeMap<>(bus2bridge), new TreeMap<>(byRid)));
     }
 
-    private static Pdev pdevRecord(String at, XenDeviceType type, DomainId owner) {
+    static Pdev pdevRecord(String at, XenDeviceType type, DomainId owner) {
         return new Pdev(bdf(at), type, owner, null, "recorded", null);
     }
 
@@ -176,8 +176,8 @@ class XenModelTest {
                 read("00:1e.0", "secondary", 3, "legacy"),
                 read("00:1e.0", "subordinate", 4, "legacy"));
         assertThat(trace.writes).containsExactly(
-                new RecordingTrace.Write(3, Bus2BridgeEntry.EMPTY, to("00:1e.0"), Bus2BridgeRule.ALLOC_FILL),
-                new RecordingTrace.Write(4, Bus2BridgeEntry.EMPTY, to("00:1e.0"), Bus2BridgeRule.ALLOC_FILL));
+                new RecordingTrace.Write(3, Bus2BridgeEntry.EMPTY, to("00:1e.0"), Bus2BridgeWriteCause.Rule.ALLOC_FILL),
+                new RecordingTrace.Write(4, Bus2BridgeEntry.EMPTY, to("00:1e.0"), Bus2BridgeWriteCause.Rule.ALLOC_FILL));
     }
 
     @Test
@@ -198,7 +198,7 @@ class XenModelTest {
         // the pdev being added is already listed, without an owner; nothing after the loop ran
         assertThat(pdev(xen, "00:1e.0").owner()).isNull();
         assertThat(contexts(xen)).isEqualTo(Map.of("00:02.0", 0));
-        assertThat(trace.writes).hasSize(256).allMatch(w -> w.rule() == Bus2BridgeRule.FROZEN);
+        assertThat(trace.writes).hasSize(256).allMatch(w -> w.rule() == Bus2BridgeWriteCause.Rule.FROZEN);
         assertThat(trace.log).containsExactly("added 00:1e.0", "hung alloc_pdev fill 00:1e.0");
     }
 
@@ -254,8 +254,8 @@ class XenModelTest {
                 read("05:00.0", "secondary", 7, "tundra"),
                 read("05:00.0", "subordinate", 8, "tundra"));
         assertThat(trace.writes).containsExactly(
-                new RecordingTrace.Write(7, to("06:01.0"), to("00:1e.0"), Bus2BridgeRule.FREE_COPY),
-                new RecordingTrace.Write(8, Bus2BridgeEntry.EMPTY, to("00:1e.0"), Bus2BridgeRule.FREE_COPY));
+                new RecordingTrace.Write(7, to("06:01.0"), to("00:1e.0"), Bus2BridgeWriteCause.Rule.FREE_COPY),
+                new RecordingTrace.Write(8, Bus2BridgeEntry.EMPTY, to("00:1e.0"), Bus2BridgeWriteCause.Rule.FREE_COPY));
         assertThat(pdevs(xen)).containsExactly("00:1e.0", "06:01.0");
     }
 
@@ -297,7 +297,7 @@ class XenModelTest {
             assertThat(xen.bus2bridge(bus)).as("entry %d", bus).isEqualTo(to("00:1e.0"));
         }
         assertThat(trace.writes).as("all but entry 5 changed").hasSize(255)
-                .allMatch(w -> w.rule() == Bus2BridgeRule.FROZEN);
+                .allMatch(w -> w.rule() == Bus2BridgeWriteCause.Rule.FROZEN);
         assertThat(pdev(xen, "05:00.0").owner()).isEqualTo(D0);
         assertThat(trace.log).containsExactly("hung free_pdev copy 05:00.0");
     }
@@ -664,6 +664,36 @@ class XenModelTest {
     }
 
     @Test
+    void pciAddDevice_aVfReportRelabelsAnExistingPdev_typeOwnerAndContextsUnchanged() {
+        // §2 virtfn-of: 03:00.0 was allocated (and mapped for dom0) as a plain PCIe endpoint; a VF
+        // of the PF 02:00.0 answers there now. alloc_pdev returns the existing pdev unchanged, then
+        // the report's info sets its virtfn-of; the pdev already has an owner, so nothing is mapped.
+        MapConfigSpace cs = new MapConfigSpace()
+                .put("02:00.0", endpoint("pf", PCIE_ENDPOINT))
+                .put("03:00.0", endpoint("old", PCIE_ENDPOINT));
+        Xen xen = new Xen(Policy.XEN_4_4, 0);
+        add(xen, cs, "02:00.0");
+        add(xen, cs, "03:00.0");
+        cs.put("03:00.0", virtualFunction("pf.vf0"));
+        RecordingTrace trace = new RecordingTrace();
+
+        assertThat(xen.pciAddDevice(cs, bdf("03:00.0"), bdf("02:00.0"), trace)).isEqualTo(Outcome.OK);
+
+        Pdev relabelled = pdev(xen, "03:00.0");
+        assertThat(relabelled.virtfnOf()).isEqualTo(bdf("02:00.0"));
+        assertThat(relabelled.type()).isEqualTo(XenDeviceType.PCIe_ENDPOINT);
+        assertThat(relabelled.owner()).isEqualTo(D0);
+        assertThat(relabelled.allocatedFor()).as("nothing re-read").isEqualTo("old");
+        assertThat(contexts(xen)).isEqualTo(Map.of("02:00.0", 0, "03:00.0", 0));
+        assertThat(trace.reads).isEmpty();
+        assertThat(trace.log).isEmpty();
+
+        // a plain report afterwards: Xen 4.4 dropped the info of a plain device, the label stays
+        assertThat(add(xen, cs, "03:00.0")).isEqualTo(Outcome.OK);
+        assertThat(pdev(xen, "03:00.0").virtfnOf()).isEqualTo(bdf("02:00.0"));
+    }
+
+    @Test
     void pciAddDevice_ignoresTheResultOfAddingThePf() {
         MapConfigSpace cs = new MapConfigSpace().put("03:10.0", virtualFunction("igb0.vf0"));
         Xen xen = new Xen(Policy.XEN_4_4, 0);
@@ -730,14 +760,15 @@ class XenModelTest {
     // ------------------------------------------------------------------ assign / deassign
 
     @Test
-    void assign_needsAPdevOwnedByDom0_elseEbusyIfItExistsOrEnodev() {
+    void assign_needsAPdevOwnedByDom0_elseEbusy_alsoWhenXenHasNoPdevThere() {
         MapConfigSpace cs = new MapConfigSpace().put("00:02.0", endpoint("igb0", PCIE_ENDPOINT));
         Xen xen = new Xen(Policy.XEN_4_4, 0);
         add(xen, cs, "00:02.0");
         add(xen, cs, "00:05.0"); // nothing answers: stays without owner
         xen.assignDevice(cs, bdf("00:02.0"), D1, XenTrace.NONE);
 
-        assertThat(xen.assignDevice(cs, bdf("00:03.0"), D1, XenTrace.NONE)).isEqualTo(Outcome.ENODEV);
+        // corrected 2026-12: 4.4's device_assigned() only asks "is there a pdev owned by dom0?"
+        assertThat(xen.assignDevice(cs, bdf("00:03.0"), D1, XenTrace.NONE)).isEqualTo(Outcome.EBUSY);
         assertThat(xen.assignDevice(cs, bdf("00:02.0"), DomainId.of(2), XenTrace.NONE)).isEqualTo(Outcome.EBUSY);
         assertThat(xen.assignDevice(cs, bdf("00:05.0"), D1, XenTrace.NONE)).isEqualTo(Outcome.EBUSY);
     }
@@ -937,7 +968,7 @@ class XenModelTest {
         assertThat(mapped(fixed)).isEqualTo(Map.of(7, "06:00.0", 8, "06:00.0"));
         assertThat(fixed.findUpstreamBridge(8, 0)).isEqualTo(upstream("06:00.0", 8));
         assertThat(trace.writes).extracting(RecordingTrace.Write::rule)
-                .containsExactly(Bus2BridgeRule.FREE_COPY, Bus2BridgeRule.INVALIDATE_LOOP);
+                .containsExactly(Bus2BridgeWriteCause.Rule.FREE_COPY, Bus2BridgeWriteCause.Rule.INVALIDATE_LOOP);
 
         // entry 5 -> 00:1e.0 walks to bus 0 (result 1): kept, the same as 4.4
         MapConfigSpace hub = hubTree("old", PCI_BRIDGE);
@@ -992,10 +1023,10 @@ class XenModelTest {
 
         assertThat(mapped(xen)).isEqualTo(Map.of(5, "00:1e.0", 6, "00:1e.0", 7, "00:1e.0", 8, "05:00.0", 9, "05:00.0"));
         assertThat(trace.writes).containsExactly(
-                new RecordingTrace.Write(6, to("05:00.0"), to("00:1e.0"), Bus2BridgeRule.TRAP_COPY),
-                new RecordingTrace.Write(7, to("05:00.0"), to("00:1e.0"), Bus2BridgeRule.TRAP_COPY),
-                new RecordingTrace.Write(8, to("00:1e.0"), to("05:00.0"), Bus2BridgeRule.TRAP_FILL),
-                new RecordingTrace.Write(9, to("00:1e.0"), to("05:00.0"), Bus2BridgeRule.TRAP_FILL));
+                new RecordingTrace.Write(6, to("05:00.0"), to("00:1e.0"), Bus2BridgeWriteCause.Rule.TRAP_COPY),
+                new RecordingTrace.Write(7, to("05:00.0"), to("00:1e.0"), Bus2BridgeWriteCause.Rule.TRAP_COPY),
+                new RecordingTrace.Write(8, to("00:1e.0"), to("05:00.0"), Bus2BridgeWriteCause.Rule.TRAP_FILL),
+                new RecordingTrace.Write(9, to("00:1e.0"), to("05:00.0"), Bus2BridgeWriteCause.Rule.TRAP_FILL));
 
         // other builds do not see config writes
         Xen xen44 = new Xen(Policy.XEN_4_4, 0);
@@ -1019,7 +1050,7 @@ class XenModelTest {
 
         // copy 6, 7 <- 00:1e.0, then the fill from 6 up to 0xff never ends
         assertThat(trace.writes.subList(0, 2)).extracting(RecordingTrace.Write::rule)
-                .containsOnly(Bus2BridgeRule.TRAP_COPY);
+                .containsOnly(Bus2BridgeWriteCause.Rule.TRAP_COPY);
         for (int bus = 0; bus < 256; bus++) {
             assertThat(xen.bus2bridge(bus)).as("entry %d", bus).isEqualTo(to("05:00.0"));
         }

@@ -198,7 +198,7 @@ public class AuditQueries {
             Finding f = d.finding();
             if (about.test(f)) {
                 out.add(new FindingEntry(f.kind().name(), f.bus(), f.bdf() == null ? null : f.bdf().toString(),
-                        d.since(), f.message()));
+                        f.domain(), d.since(), f.message()));
             }
         }
         return out;

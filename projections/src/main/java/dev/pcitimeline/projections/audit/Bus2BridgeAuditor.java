@@ -10,7 +10,7 @@ import dev.pcitimeline.domain.step.Step;
 import dev.pcitimeline.domain.value.Bdf;
 import dev.pcitimeline.domain.view.MachineView.Bus2BridgeRow;
 import dev.pcitimeline.domain.xen.Bus2BridgeEntry;
-import dev.pcitimeline.domain.xen.Bus2BridgeRule;
+import dev.pcitimeline.domain.xen.Bus2BridgeWriteCause.Rule;
 import dev.pcitimeline.domain.xen.Pdev;
 import dev.pcitimeline.projections.audit.Bus2BridgeAudit.Entry;
 import dev.pcitimeline.projections.audit.Bus2BridgeAudit.Write;
@@ -109,21 +109,21 @@ final class Bus2BridgeAuditor implements AuditFold.Listener {
         Entry after = Entry.of(w.after(), segment);
         switch (w.rule()) {
             case ALLOC_FILL: {
-                Pdev pdev = lastAddedBefore(items, i);
-                List<ConfigReadEntry> reads = pdev == null ? List.of() : AuditFold.reads(items, i, pdev.bdf());
+                Pdev pdev = w.cause().pdev();
+                List<ConfigReadEntry> reads = AuditFold.reads(items, i, pdev.bdf());
                 return new Pending(row(advance, w.rule().text(), before, after, reads),
                         () -> allocFill(advance, pdev, reads, fold));
             }
             case FREE_COPY: {
-                Pdev pdev = firstRemovedAfter(items, i);
-                List<ConfigReadEntry> reads = pdev == null ? List.of() : AuditFold.reads(items, i, pdev.bdf());
-                Allocation added = pdev == null ? null : allocations.get(pdev.bdf().rid());
+                Pdev pdev = w.cause().pdev();
+                List<ConfigReadEntry> reads = AuditFold.reads(items, i, pdev.bdf());
+                Allocation added = allocations.get(pdev.bdf().rid());
                 return new Pending(row(advance, w.rule().text(), before, after, reads),
                         () -> freeCopy(pdev, reads, added, w.after(), fold));
             }
             case INVALIDATE_LOOP: {
-                Pdev pdev = firstRemovedAfter(items, i);
-                String why = "fix-invalidate-loop: after free_pdev" + (pdev == null ? "" : " of " + pdev.bdf().shortText())
+                Pdev pdev = w.cause().pdev();
+                String why = "fix-invalidate-loop: after free_pdev of " + pdev.bdf().shortText()
                         + " copied its entries, find_upstream_bridge from bus " + hex(bus) + " gave -1 (the walk never ends)"
                         + ", so entry " + hex(bus) + " lost its map bit; it still names " + Bdf.of(segment, w.after().bus(),
                         w.after().devfn()).shortText() + " but nothing reads that";
@@ -136,7 +136,7 @@ final class Bus2BridgeAuditor implements AuditFold.Listener {
             }
             case FROZEN:
             default: {
-                List<ConfigReadEntry> reads = readsOfLastRange(items, i);
+                List<ConfigReadEntry> reads = AuditFold.reads(items, i, w.cause().pdev().bdf());
                 String why = frozen(items, i, reads, w, segment);
                 return new Pending(row(advance, w.rule().text(), before, after, reads), () -> why);
             }
@@ -153,9 +153,6 @@ final class Bus2BridgeAuditor implements AuditFold.Listener {
      * and whether the entry now names a bridge on its own bus.
      */
     private String allocFill(Advance advance, Pdev pdev, List<ConfigReadEntry> reads, AuditFold fold) {
-        if (pdev == null) {
-            return "alloc_pdev filled entry " + hex(bus);
-        }
         Bdf at = pdev.bdf();
         String who = at.shortText() + (pdev.allocatedFor() == null ? "" : " (" + pdev.allocatedFor() + ")");
         ConfigReadEntry s = last(reads, "secondary");
@@ -210,9 +207,6 @@ final class Bus2BridgeAuditor implements AuditFold.Listener {
     /** free_pdev's copy: the range read now (or remembered), the source entry, and what it leaves behind. */
     private String freeCopy(Pdev pdev, List<ConfigReadEntry> reads, Allocation added, Bus2BridgeEntry value,
                             AuditFold fold) {
-        if (pdev == null) {
-            return "free_pdev copied an entry over " + hex(bus);
-        }
         Bdf at = pdev.bdf();
         String source = "entry " + hex(at.bus()) + " (" + Entry.of(value, fold.segment()).text() + ")";
         ConfigReadEntry s = last(reads, "secondary");
@@ -253,11 +247,11 @@ final class Bus2BridgeAuditor implements AuditFold.Listener {
 
     private String trap(SegmentEvent event, EventTrace.Write w, int segment) {
         if (!(event instanceof BridgeBusNumbersWritten e)) {
-            return "fix-trap-bus-writes " + (w.rule() == Bus2BridgeRule.TRAP_COPY ? "copied" : "filled") + " entry " + hex(bus);
+            return "fix-trap-bus-writes " + (w.rule() == Rule.TRAP_COPY ? "copied" : "filled") + " entry " + hex(bus);
         }
         String trapped = "fix-trap-bus-writes trapped " + e.writer() + "'s write of " + e.bridge() + " at "
                 + e.at().shortText() + " (" + e.before() + " -> " + e.after() + ")";
-        if (w.rule() == Bus2BridgeRule.TRAP_COPY) {
+        if (w.rule() == Rule.TRAP_COPY) {
             return trapped + " and, as free_pdev would, copied entry " + hex(e.at().bus()) + " ("
                     + Entry.of(w.after(), segment).text() + ") over the old range "
                     + range(e.before().secondary(), e.before().subordinate());
@@ -300,31 +294,4 @@ final class Bus2BridgeAuditor implements AuditFold.Listener {
         return Entry.INITIAL;
     }
 
-    private static Pdev lastAddedBefore(List<Item> items, int i) {
-        for (int k = i - 1; k >= 0; k--) {
-            if (items.get(k) instanceof EventTrace.Added a) {
-                return a.pdev();
-            }
-        }
-        return null;
-    }
-
-    private static Pdev firstRemovedAfter(List<Item> items, int i) {
-        for (int k = i + 1; k < items.size(); k++) {
-            if (items.get(k) instanceof EventTrace.Removed r) {
-                return r.pdev();
-            }
-        }
-        return null;
-    }
-
-    /** The reads at the address of the last secondary/subordinate read before item {@code i}. */
-    private static List<ConfigReadEntry> readsOfLastRange(List<Item> items, int i) {
-        for (int k = i - 1; k >= 0; k--) {
-            if (items.get(k) instanceof EventTrace.Read r && !r.register().equals("class")) {
-                return AuditFold.reads(items, i, r.at());
-            }
-        }
-        return List.of();
-    }
 }

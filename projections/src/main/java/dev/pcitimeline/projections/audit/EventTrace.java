@@ -3,7 +3,8 @@ package dev.pcitimeline.projections.audit;
 import dev.pcitimeline.domain.value.Bdf;
 import dev.pcitimeline.domain.value.DomainId;
 import dev.pcitimeline.domain.xen.Bus2BridgeEntry;
-import dev.pcitimeline.domain.xen.Bus2BridgeRule;
+import dev.pcitimeline.domain.xen.Bus2BridgeWriteCause;
+import dev.pcitimeline.domain.xen.ContextChangeCause;
 import dev.pcitimeline.domain.xen.Pdev;
 import dev.pcitimeline.domain.xen.XenTrace;
 
@@ -24,7 +25,11 @@ final class EventTrace implements XenTrace {
     record Read(Bdf at, String register, int value, String answeredBy) implements Item {
     }
 
-    record Write(int bus, Bus2BridgeEntry before, Bus2BridgeEntry after, Bus2BridgeRule rule) implements Item {
+    /** A bus2bridge write with its cause: the rule and the pdev it ran for, as the model gave them. */
+    record Write(int bus, Bus2BridgeEntry before, Bus2BridgeEntry after, Bus2BridgeWriteCause cause) implements Item {
+        Bus2BridgeWriteCause.Rule rule() {
+            return cause.rule();
+        }
     }
 
     record Added(Pdev pdev) implements Item {
@@ -36,10 +41,13 @@ final class EventTrace implements XenTrace {
     record OwnerChanged(Pdev before, Pdev after) implements Item {
     }
 
-    record Mapped(int rid, DomainId domain) implements Item {
+    record Mapped(int rid, DomainId domain, ContextChangeCause cause) implements Item {
     }
 
-    record Unmapped(int rid, DomainId domain) implements Item {
+    record Unmapped(int rid, DomainId domain, ContextChangeCause cause) implements Item {
+    }
+
+    record Crashed(DomainId domain) implements Item {
     }
 
     record Hung(String where) implements Item {
@@ -60,8 +68,8 @@ final class EventTrace implements XenTrace {
     }
 
     @Override
-    public void bus2bridgeWritten(int bus, Bus2BridgeEntry before, Bus2BridgeEntry after, Bus2BridgeRule rule) {
-        items.add(new Write(bus, before, after, rule));
+    public void bus2bridgeWritten(int bus, Bus2BridgeEntry before, Bus2BridgeEntry after, Bus2BridgeWriteCause cause) {
+        items.add(new Write(bus, before, after, cause));
     }
 
     @Override
@@ -80,13 +88,18 @@ final class EventTrace implements XenTrace {
     }
 
     @Override
-    public void contextMapped(int rid, DomainId domain) {
-        items.add(new Mapped(rid, domain));
+    public void contextMapped(int rid, DomainId domain, ContextChangeCause cause) {
+        items.add(new Mapped(rid, domain, cause));
     }
 
     @Override
-    public void contextUnmapped(int rid, DomainId domain) {
-        items.add(new Unmapped(rid, domain));
+    public void contextUnmapped(int rid, DomainId domain, ContextChangeCause cause) {
+        items.add(new Unmapped(rid, domain, cause));
+    }
+
+    @Override
+    public void domainCrashed(DomainId domain) {
+        items.add(new Crashed(domain));
     }
 
     @Override

@@ -11,6 +11,7 @@ import dev.pcitimeline.domain.value.DomainId;
 import dev.pcitimeline.domain.view.MachineView.HardwareRow;
 import dev.pcitimeline.domain.view.MachineView.PdevRow;
 import dev.pcitimeline.domain.view.MachineView.UpstreamRow;
+import dev.pcitimeline.domain.xen.ContextChangeCause;
 import dev.pcitimeline.domain.xen.Pdev;
 import dev.pcitimeline.projections.audit.EventTrace.Item;
 import dev.pcitimeline.projections.audit.PdevAudit.Happening;
@@ -82,9 +83,9 @@ final class PdevAuditor implements AuditFold.Listener {
                     owner(advance, o.before(), o.after());
                 }
             } else if (item instanceof EventTrace.Mapped m && (bdf.equals(subject) || m.rid() == bdf.rid())) {
-                context(advance, true, m.rid(), m.domain(), subject, fold.segment());
+                context(advance, true, m.rid(), m.domain(), m.cause(), subject, fold.segment());
             } else if (item instanceof EventTrace.Unmapped u && (bdf.equals(subject) || u.rid() == bdf.rid())) {
-                context(advance, false, u.rid(), u.domain(), subject, fold.segment());
+                context(advance, false, u.rid(), u.domain(), u.cause(), subject, fold.segment());
             } else if (item instanceof EventTrace.Removed r && r.pdev().bdf().equals(bdf)) {
                 removed = true;
                 add(advance, "removed", null, null, null, null, null, List.of(), "free_pdev dropped it"
@@ -156,7 +157,8 @@ final class PdevAuditor implements AuditFold.Listener {
                 List.of(), text);
     }
 
-    private void context(Advance advance, boolean mapped, int rid, DomainId domain, Bdf subject, int segment) {
+    private void context(Advance advance, boolean mapped, int rid, DomainId domain, ContextChangeCause cause,
+                         Bdf subject, int segment) {
         Bdf entry = Bdf.ofRid(segment, rid);
         String relation;
         if (rid == bdf.rid() && bdf.equals(subject)) {
@@ -173,8 +175,11 @@ final class PdevAuditor implements AuditFold.Listener {
         } else {
             relation = "its requester ID";
         }
-        String text = (mapped ? "context entry " + entry.shortText() + " created for " + domain
-                : "context entry " + entry.shortText() + " (" + domain + ") removed") + ": " + relation;
+        String change = cause == ContextChangeCause.TAKEOVER ? " taken over by " : " created for ";
+        String text = (mapped ? "context entry " + entry.shortText() + change + domain
+                : "context entry " + entry.shortText() + " (" + domain + ") removed") + ": " + relation
+                // the rules of the later releases name their row of XEN-MODEL.md §4b
+                + (cause.row() == null ? "" : " (" + cause.text() + ", §4b row " + cause.row() + ")");
         add(advance, mapped ? "context-mapped" : "context-unmapped", null, null, domain.value(), null, entry.toString(),
                 List.of(), text);
     }

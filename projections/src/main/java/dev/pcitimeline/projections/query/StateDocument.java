@@ -68,10 +68,10 @@ public record StateDocument(String scenario, String system, String policy, int s
     public record HardwareFunction(String bdf, String id, String kind, List<Integer> buses) {
     }
 
-    /** A finding with {@code bus} or {@code bdf} (neither for XEN_HUNG). */
+    /** A finding with {@code bus}, {@code bdf} or {@code domain} (DOMAIN_CRASHED; none for XEN_HUNG). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonPropertyOrder({"kind", "bus", "bdf", "since", "message"})
-    public record FindingEntry(String kind, Integer bus, String bdf, long since, String message) {
+    @JsonPropertyOrder({"kind", "bus", "bdf", "domain", "since", "message"})
+    public record FindingEntry(String kind, Integer bus, String bdf, Integer domain, long since, String message) {
     }
 
     /**

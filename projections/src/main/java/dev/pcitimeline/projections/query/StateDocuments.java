@@ -30,7 +30,8 @@ public final class StateDocuments {
             .comparingInt((FindingEntry f) -> Finding.Kind.valueOf(f.kind()).ordinal())
             .thenComparing(FindingEntry::bus, Comparator.nullsFirst(Comparator.naturalOrder()))
             // one segment per system: BDF text order is bus, devfn order
-            .thenComparing(FindingEntry::bdf, Comparator.nullsFirst(Comparator.naturalOrder()));
+            .thenComparing(FindingEntry::bdf, Comparator.nullsFirst(Comparator.naturalOrder()))
+            .thenComparing(FindingEntry::domain, Comparator.nullsFirst(Comparator.naturalOrder()));
 
     private StateDocuments() {
     }
@@ -66,7 +67,7 @@ public final class StateDocuments {
         List<FindingEntry> findings = new ArrayList<>();
         for (DatedFinding d : cursor.findings()) {
             Finding f = d.finding();
-            findings.add(new FindingEntry(f.kind().name(), f.bus(), text(f.bdf()), d.since(), f.message()));
+            findings.add(new FindingEntry(f.kind().name(), f.bus(), text(f.bdf()), f.domain(), d.since(), f.message()));
         }
         findings.sort(FINDING_ORDER);
         List<StepEntry> steps = new ArrayList<>();

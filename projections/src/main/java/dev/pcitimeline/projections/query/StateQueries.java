@@ -126,9 +126,9 @@ public class StateQueries {
                 (rs, i) -> new HardwareFunction(rs.getString(1), rs.getString(2), rs.getString(3),
                         integer(rs, 4) == null ? null : List.of(rs.getInt(4), rs.getInt(5), rs.getInt(6))), at.args());
         List<FindingEntry> findings = new ArrayList<>(jdbc.query(at.sql(
-                        "kind, bus, bdf, since, message, kind_order, rid", "view_findings", "")
+                        "kind, bus, bdf, since, message, kind_order, rid, domain_id", "view_findings", "")
                         + " ORDER BY kind_order, bus, rid",
-                (rs, i) -> new FindingEntry(rs.getString(1), integer(rs, 2), rs.getString(3), rs.getLong(4),
+                (rs, i) -> new FindingEntry(rs.getString(1), integer(rs, 2), rs.getString(3), integer(rs, 8), rs.getLong(4),
                         rs.getString(5)), at.args()));
         findings.sort(StateDocuments.FINDING_ORDER);
         List<StepEntry> steps = steps(id, n, log.step(), log.stepOutcome());

@@ -14,7 +14,8 @@ import dev.pcitimeline.domain.view.MachineView;
 import dev.pcitimeline.domain.value.Bdf;
 import dev.pcitimeline.domain.value.DomainId;
 import dev.pcitimeline.domain.xen.Bus2BridgeEntry;
-import dev.pcitimeline.domain.xen.Bus2BridgeRule;
+import dev.pcitimeline.domain.xen.Bus2BridgeWriteCause;
+import dev.pcitimeline.domain.xen.ContextChangeCause;
 import dev.pcitimeline.domain.xen.Pdev;
 import dev.pcitimeline.domain.xen.Xen;
 import dev.pcitimeline.domain.xen.XenTrace;
@@ -115,9 +116,9 @@ public final class TimelineCursor {
         }
 
         @Override
-        public void bus2bridgeWritten(int bus, Bus2BridgeEntry before, Bus2BridgeEntry after, Bus2BridgeRule rule) {
+        public void bus2bridgeWritten(int bus, Bus2BridgeEntry before, Bus2BridgeEntry after, Bus2BridgeWriteCause cause) {
             changed = true;
-            trace.bus2bridgeWritten(bus, before, after, rule);
+            trace.bus2bridgeWritten(bus, before, after, cause);
         }
 
         @Override
@@ -139,21 +140,33 @@ public final class TimelineCursor {
         }
 
         @Override
-        public void contextMapped(int rid, DomainId domain) {
+        public void contextMapped(int rid, DomainId domain, ContextChangeCause cause) {
             changed = true;
-            trace.contextMapped(rid, domain);
+            trace.contextMapped(rid, domain, cause);
         }
 
         @Override
-        public void contextUnmapped(int rid, DomainId domain) {
+        public void contextUnmapped(int rid, DomainId domain, ContextChangeCause cause) {
             changed = true;
-            trace.contextUnmapped(rid, domain);
+            trace.contextUnmapped(rid, domain, cause);
         }
 
         @Override
         public void hung(String where) {
             changed = true;
             trace.hung(where);
+        }
+
+        @Override
+        public void pdevUpdated(Pdev before, Pdev after) {
+            changed = true;
+            trace.pdevUpdated(before, after);
+        }
+
+        @Override
+        public void domainCrashed(DomainId domain) {
+            changed = true;
+            trace.domainCrashed(domain);
         }
     }
 

@@ -47,12 +47,12 @@ record VersionedTable<R>(String table, String keyColumn, List<String> columns, F
                     r.buses() == null ? null : r.buses().subordinate()});
 
     static final VersionedTable<DatedFinding> FINDINGS = new VersionedTable<>("view_findings", "finding_key",
-            List.of("kind", "kind_order", "bus", "bdf", "rid", "since", "message"),
+            List.of("kind", "kind_order", "bus", "bdf", "rid", "since", "message", "domain_id"),
             DatedFinding::key,
             d -> {
                 Finding f = d.finding();
                 return new Object[]{f.kind().name(), f.kind().ordinal(), f.bus(), text(f.bdf()),
-                        f.bdf() == null ? null : f.bdf().rid(), d.since(), f.message()};
+                        f.bdf() == null ? null : f.bdf().rid(), d.since(), f.message(), f.domain()};
             });
 
     static final List<VersionedTable<?>> ALL = List.of(PDEVS, BUS2BRIDGE, UPSTREAM, CONTEXTS, HARDWARE, FINDINGS);

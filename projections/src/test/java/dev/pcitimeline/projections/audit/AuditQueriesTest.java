@@ -2,6 +2,7 @@ package dev.pcitimeline.projections.audit;
 
 import dev.pcitimeline.domain.step.Step;
 import dev.pcitimeline.domain.value.Bdf;
+import dev.pcitimeline.domain.value.DomainId;
 import dev.pcitimeline.domain.value.Policy;
 import dev.pcitimeline.projections.audit.Bus2BridgeAudit.Entry;
 import dev.pcitimeline.projections.audit.Bus2BridgeAudit.Write;
@@ -11,6 +12,7 @@ import dev.pcitimeline.projections.audit.PdevAudit.Happening;
 import dev.pcitimeline.projections.it.TestApplication;
 import dev.pcitimeline.projections.query.StateDocument.FindingEntry;
 import dev.pcitimeline.projections.query.UnknownSystemException;
+import dev.pcitimeline.projections.views.EventHistory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -18,6 +20,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.ApplicationContext;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import static dev.pcitimeline.projections.audit.AuditFixtures.DOM0_BOOT_ASSIGN_BUSSES;
@@ -35,11 +38,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class AuditQueriesTest {
     private static final String TABLE = "audit-report-exact-table";
     private static final String SEED = "audit-seed";
+    private static final String RELEASE = "audit-seed-xen-4.17";
 
     @Autowired
     ApplicationContext context;
     @Autowired
     AuditQueries audit;
+    @Autowired
+    EventHistory history;
 
     @BeforeAll
     void replay() {
@@ -48,6 +54,8 @@ class AuditQueriesTest {
                 .isEqualTo(68);
         assertThat(AuditFixtures.run(context, SEED, "seed", Policy.XEN_4_4, AuditFixtures.seed(), XEN_BOOT,
                 DOM0_BOOT_ASSIGN_BUSSES, new Step.Remove(Bdf.parse("0000:05:00.0")))).isEqualTo(32);
+        AuditFixtures.run(context, RELEASE, "seed", Policy.XEN_4_17, AuditFixtures.seed(), XEN_BOOT,
+                new Step.Assign(Bdf.parse("0000:00:02.0"), DomainId.of(1)), new Step.Deassign(Bdf.parse("0000:00:02.0")));
     }
 
     private static Entry mapped(String bdf) {
@@ -59,6 +67,68 @@ class AuditQueriesTest {
     }
 
     // ------------------------------------------------------------------ bus2bridge
+
+    /**
+     * Issue #17 point 4: the pdev audit names the row of XEN-MODEL.md §4b when a context entry changes through a
+     * release's rule. The seed machine under xen-4.17: boot maps igb0's own RID 00:02.0 for d0 (4.4's mapping);
+     * assign to d1 maps directly and map_one takes d0's entry over (row k); deassign's target is dom_io, so the
+     * entry is unmapped from d1 (quarantine, row i).
+     */
+    @Test
+    void under_xen_4_17_the_pdev_audit_names_the_row_of_a_takeover_and_of_quarantine() {
+        PdevAudit a = audit.pdev(RELEASE, Bdf.parse("0000:00:02.0"), null, null);
+
+        List<String> contexts = a.history().stream().filter(h -> h.what().startsWith("context"))
+                .map(Happening::explanation).toList();
+        assertThat(contexts).hasSize(3);
+        assertThat(contexts.get(0)).startsWith("context entry 00:02.0 created for d0").doesNotContain("§4b");
+        assertThat(contexts.get(1)).startsWith("context entry 00:02.0 taken over by d1").contains("§4b row k");
+        assertThat(contexts.get(2)).startsWith("context entry 00:02.0 (d1) removed").contains("§4b row i");
+    }
+
+    /**
+     * Issue #12 point 2: each bus2bridge write carries its cause, so the audit does not depend on the order of
+     * independent statements inside Xen. alloc_pdev lists the pdev and fills; free_pdev copies and drops the
+     * pdev. A Xen that filled before listing (and dropped before copying) is simulated by moving each
+     * pdev-added notice after the writes that follow it and each pdev-removed notice before the writes that
+     * precede it: the audits of entries 6, 7 and 8 (alloc fills and free copies) stay the same.
+     */
+    @Test
+    void reordering_the_pdev_notices_around_the_fill_and_the_copy_does_not_change_an_audit() {
+        for (int bus : List.of(6, 7, 8)) {
+            Bus2BridgeAuditor inOrder = new Bus2BridgeAuditor(bus);
+            AuditFold.run(history, TABLE, null, 68, inOrder);
+            Bus2BridgeAuditor reordered = new Bus2BridgeAuditor(bus);
+            AuditFold.run(history, TABLE, null, 68, (advance, items, fold) -> reordered.event(advance, swapped(items), fold));
+
+            assertThat(inOrder.writes()).as("bus %d", bus).isNotEmpty();
+            assertThat(reordered.writes()).as("bus %d", bus).isEqualTo(inOrder.writes());
+        }
+    }
+
+    private static List<EventTrace.Item> swapped(List<EventTrace.Item> items) {
+        List<EventTrace.Item> out = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            EventTrace.Item item = items.get(i);
+            if (item instanceof EventTrace.Added) {
+                int j = i + 1;
+                while (j < items.size() && items.get(j) instanceof EventTrace.Write) {
+                    out.add(items.get(j++));
+                }
+                out.add(item);
+                i = j - 1;
+            } else if (item instanceof EventTrace.Removed) {
+                int k = out.size();
+                while (k > 0 && out.get(k - 1) instanceof EventTrace.Write) {
+                    k--;
+                }
+                out.add(k, item);
+            } else {
+                out.add(item);
+            }
+        }
+        return out;
+    }
 
     /**
      * Entry 6: boot's alloc_pdev(05:00.0) reads tundra's 6..7; dom0 reports tundra at 06:00.0 with the same

@@ -292,14 +292,14 @@ public final class Minimizer {
     }
 
     static boolean matches(ExpectedFinding target, Finding f) {
-        return target.matches(f.kind().name(), f.bus(), f.bdf() == null ? null : f.bdf().toString());
+        return target.matches(f.kind().name(), f.bus(), f.bdf() == null ? null : f.bdf().toString(), f.domain());
     }
 
     /** The target with the subject of the first finding that matches it (the file asserts exactly that one). */
     private static ExpectedFinding subjectOf(List<Finding> findings, ExpectedFinding target) {
         for (Finding f : findings) {
             if (matches(target, f)) {
-                return new ExpectedFinding(target.kind(), f.bus(), f.bdf());
+                return new ExpectedFinding(target.kind(), f.bus(), f.bdf(), f.domain());
             }
         }
         throw new IllegalStateException(target.text() + " no longer holds: a minimizer bug");

@@ -11,31 +11,38 @@ import java.util.stream.Collectors;
  *
  * @param kind finding kind as API.md spells it, e.g. {@code BUS2BRIDGE_LOOP}
  * @param bus  the bus, for kinds about a bus
- * @param bdf  the function, for kinds about a BDF
+ * @param bdf    the function, for kinds about a BDF
+ * @param domain the domain, for kinds about a domain (DOMAIN_CRASHED)
  */
-public record ExpectedFinding(Kind kind, Integer bus, Bdf bdf) {
+public record ExpectedFinding(Kind kind, Integer bus, Bdf bdf, Integer domain) {
 
     public ExpectedFinding {
         if (kind == null) {
             throw new IllegalArgumentException("a finding needs a kind");
         }
-        if ((bus != null && kind.subject() != Subject.BUS) || (bdf != null && kind.subject() != Subject.BDF)) {
+        if ((bus != null && kind.subject() != Subject.BUS) || (bdf != null && kind.subject() != Subject.BDF)
+                || (domain != null && kind.subject() != Subject.DOMAIN)) {
             throw new IllegalArgumentException(kind + " is about " + kind.subject().text);
         }
     }
 
+    public ExpectedFinding(Kind kind, Integer bus, Bdf bdf) {
+        this(kind, bus, bdf, null);
+    }
+
     /**
-     * Whether a finding of kind {@code kind} about {@code bus} or {@code bdf} (as API.md spells them) is this one:
-     * same kind, and same subject unless this one leaves it open.
+     * Whether a finding of kind {@code kind} about {@code bus}, {@code bdf} or {@code domain} (as API.md spells them)
+     * is this one: same kind, and same subject unless this one leaves it open.
      */
-    public boolean matches(String kind, Integer bus, String bdf) {
+    public boolean matches(String kind, Integer bus, String bdf, Integer domain) {
         return this.kind.name().equals(kind) && (this.bus == null || this.bus.equals(bus))
-                && (this.bdf == null || this.bdf.toString().equals(bdf));
+                && (this.bdf == null || this.bdf.toString().equals(bdf))
+                && (this.domain == null || this.domain.equals(domain));
     }
 
     /**
      * {@code KIND[:SUBJECT]} as the command line takes it: {@code BUS2BRIDGE_LOOP}, {@code BUS2BRIDGE_LOOP:6},
-     * {@code BUS2BRIDGE_LOOP:0x06}, {@code PDEV_STALE:0000:05:00.0}.
+     * {@code BUS2BRIDGE_LOOP:0x06}, {@code PDEV_STALE:0000:05:00.0}, {@code DOMAIN_CRASHED:2}.
      *
      * @throws IllegalArgumentException naming what is wrong
      */
@@ -48,32 +55,38 @@ public record ExpectedFinding(Kind kind, Integer bus, Bdf bdf) {
         String subject = text.substring(colon + 1);
         return switch (kind.subject()) {
             case BUS -> {
-                int bus;
-                try {
-                    bus = subject.startsWith("0x") ? Integer.parseInt(subject.substring(2), 16) : Integer.parseInt(subject);
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException(kind + " is about a bus: '" + subject + "' is not a bus number");
-                }
+                int bus = number(kind, subject, "a bus");
                 if (bus < 0 || bus > 0xff) {
                     throw new IllegalArgumentException(kind + ": bus " + bus + " is out of range 0..255");
                 }
                 yield new ExpectedFinding(kind, bus, null);
             }
             case BDF -> new ExpectedFinding(kind, null, Bdf.parse(subject));
+            case DOMAIN -> new ExpectedFinding(kind, null, null,
+                    number(kind, subject.startsWith("d") ? subject.substring(1) : subject, "a domain"));
             case NONE -> throw new IllegalArgumentException(kind + " is about nothing: it takes no subject");
         };
     }
 
-    /** As {@link #parse} reads it back, and the scenario's {@code expect.findings} entry in flow style. */
+    private static int number(Kind kind, String subject, String what) {
+        try {
+            return subject.startsWith("0x") ? Integer.parseInt(subject.substring(2), 16) : Integer.parseInt(subject);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(kind + " is about " + what + ": '" + subject + "' is not a number");
+        }
+    }
+
+    /** As {@link #parse} reads it back. */
     public String text() {
-        return kind + (bus != null ? ":" + bus : bdf != null ? ":" + bdf : "");
+        return kind + (bus != null ? ":" + bus : bdf != null ? ":" + bdf : domain != null ? ":" + domain : "");
     }
 
     /** What a finding is about (XEN-MODEL.md §5, "subject"). */
     public enum Subject {
         BUS("a bus (key bus)"),
         BDF("a function (key bdf)"),
-        NONE("nothing (no bus or bdf)");
+        DOMAIN("a domain (key domain)"),
+        NONE("nothing (no bus, bdf or domain)");
 
         private final String text;
 
@@ -98,7 +111,8 @@ public record ExpectedFinding(Kind kind, Integer bus, Bdf bdf) {
         CONTEXT_FOREIGN(Subject.BDF),
         CONTEXT_ORPHAN(Subject.BDF),
         DECODE_CONFLICT(Subject.BUS),
-        XEN_HUNG(Subject.NONE);
+        XEN_HUNG(Subject.NONE),
+        DOMAIN_CRASHED(Subject.DOMAIN);
 
         private final Subject subject;
 

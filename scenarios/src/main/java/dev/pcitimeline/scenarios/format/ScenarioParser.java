@@ -607,7 +607,7 @@ public final class ScenarioParser {
             for (int i = 0; i < list.items().size(); i++) {
                 String itemPath = index(path, i);
                 Fields f = fields(list.items().get(i), itemPath, "a finding, as in {kind: BUS2BRIDGE_LOOP, bus: 6}",
-                        Set.of("kind", "bus", "bdf"));
+                        Set.of("kind", "bus", "bdf", "domain"));
                 Node kindNode = f.require("kind");
                 ExpectedFinding.Kind kind = check(kindNode, f.path("kind"),
                         () -> ExpectedFinding.Kind.parse(text(kindNode, f.path("kind"))));
@@ -621,7 +621,13 @@ public final class ScenarioParser {
                     requireSubject(kind, ExpectedFinding.Subject.BDF, f, "bdf");
                     bdf = bdf(f.get("bdf"), f.path("bdf"));
                 }
-                findings.add(new ExpectedFinding(kind, bus, bdf));
+                Integer domain = null;
+                if (f.has("domain")) {
+                    requireSubject(kind, ExpectedFinding.Subject.DOMAIN, f, "domain");
+                    Node d = f.get("domain");
+                    domain = check(d, f.path("domain"), () -> DomainId.guest(intValue(d, f.path("domain"))).value());
+                }
+                findings.add(new ExpectedFinding(kind, bus, bdf, domain));
             }
             return findings;
         }

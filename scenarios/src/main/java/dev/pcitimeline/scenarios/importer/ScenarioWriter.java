@@ -140,6 +140,8 @@ public final class ScenarioWriter {
             out.append(", bus: ").append(finding.bus());
         } else if (finding.bdf() != null) {
             out.append(", bdf: \"").append(finding.bdf()).append('"');
+        } else if (finding.domain() != null) {
+            out.append(", domain: ").append(finding.domain());
         }
         out.append("}]\n");
         return this;

@@ -72,12 +72,14 @@ public final class ExpectationChecker {
         if (e.findings() != null) {
             List<String> missing = new ArrayList<>();
             for (ExpectedFinding f : e.findings()) {
-                boolean present = state.findings().stream().anyMatch(a -> f.matches(a.kind(), a.bus(), a.bdf()));
+                boolean present = state.findings().stream().anyMatch(a -> f.matches(a.kind(), a.bus(), a.bdf(), a.domain()));
                 if (!present) {
-                    missing.add(findingText(f.kind().name(), f.bus(), f.bdf() == null ? null : f.bdf().toString()));
+                    missing.add(findingText(f.kind().name(), f.bus(), f.bdf() == null ? null : f.bdf().toString(),
+                            f.domain()));
                 }
             }
-            List<String> actual = state.findings().stream().map(a -> findingText(a.kind(), a.bus(), a.bdf())).toList();
+            List<String> actual = state.findings().stream()
+                    .map(a -> findingText(a.kind(), a.bus(), a.bdf(), a.domain())).toList();
             out.add(missing.isEmpty()
                     ? new ExpectationEntry(index, "findings", true, "all " + e.findings().size() + " present" + where)
                     : new ExpectationEntry(index, "findings", false, at + "findings" + where
@@ -100,7 +102,7 @@ public final class ExpectationChecker {
         return result == 1 ? bridge : Integer.toString(result);
     }
 
-    private static String findingText(String kind, Integer bus, String bdf) {
-        return kind + (bus != null ? " bus " + bus : bdf != null ? " " + bdf : "");
+    private static String findingText(String kind, Integer bus, String bdf, Integer domain) {
+        return kind + (bus != null ? " bus " + bus : bdf != null ? " " + bdf : domain != null ? " d" + domain : "");
     }
 }
