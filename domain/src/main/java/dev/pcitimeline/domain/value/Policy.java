@@ -35,6 +35,17 @@ public enum Policy {
                 + Arrays.stream(values()).map(Policy::text).collect(Collectors.joining(", ")));
     }
 
+    /**
+     * True for every Xen release policy ({@code xen-4.4} and each later release): a build someone can run. The three
+     * fixes of the original report were never in any release (XEN-MODEL.md §4b), so they alone answer false.
+     */
+    public boolean released() {
+        return switch (this) {
+            case FIX_INVALIDATE_LOOP, FIX_TRAP_BUS_WRITES, FIX_REMEMBER_RANGE -> false;
+            default -> true;
+        };
+    }
+
     @Override
     public String toString() {
         return text;

@@ -1,0 +1,143 @@
+package dev.pcitimeline.app.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pcitimeline.projections.query.SystemSummary;
+import dev.pcitimeline.projections.query.StateQueries;
+import dev.pcitimeline.projections.versions.ReleaseRow;
+import dev.pcitimeline.projections.versions.VersionsQueries;
+import dev.pcitimeline.scenarios.format.Scenario;
+import dev.pcitimeline.scenarios.format.ScenarioException;
+import dev.pcitimeline.scenarios.format.ScenarioParser;
+import dev.pcitimeline.scenarios.runner.ReplayOptions;
+import dev.pcitimeline.scenarios.runner.ReplayResult;
+import dev.pcitimeline.scenarios.runner.ScenarioRunner;
+import org.springframework.context.ConfigurableApplicationContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+/**
+ * {@code versions}: replays one scenario like {@code replay} (in-memory store, real command side and projections),
+ * then folds its stored history under every policy and sets each against {@code xen-4.4}, from
+ * {@link VersionsQueries}: which Xen release is affected, and what the fixes would have done.
+ */
+@Command(name = "versions", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Replays a scenario file once, then folds the stored history under every policy (each Xen "
+                + "release, and the three fixes of the original report, which no release has) and prints one row "
+                + "per policy: whether Xen hung and at which step, the findings at the end by kind, the steps whose "
+                + "outcome differs from xen-4.4, and the first event where the state departs from xen-4.4's.",
+                "The file's expect steps are checked and reported on stderr, but the exit status does not depend on "
+                        + "them: this is a report."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:the file replayed (the report is printed)",
+                "2:the file is invalid (the message names file, line and key; nothing of it is stored)"})
+public class VersionsCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "FILE", arity = "1", description = "scenario file, YAML or JSON (SCENARIOS.md format 1)")
+    Path file;
+
+    @Option(names = "--json", description = "print one JSON object keyed by policy, each a row of the table")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream err = System.err;
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        Scenario scenario;
+        try {
+            scenario = new ScenarioParser().parse(file);
+        } catch (ScenarioException invalid) {
+            return invalid(invalid, mapper);
+        }
+        try (ConfigurableApplicationContext context = Cli.startInMemory()) {
+            ReplayResult result;
+            try {
+                result = context.getBean(ScenarioRunner.class).replay(scenario, ReplayOptions.DEFAULT);
+            } catch (ScenarioException invalid) {
+                // rules the model checks while replaying (nothing of the file is stored)
+                return invalid(invalid, mapper);
+            }
+            err.printf("%s: %d steps replayed as %s, %d expectations held, %d failed%n", file,
+                    scenario.steps().size(), result.system(),
+                    result.state().expectations().size() - result.failures(), result.failures());
+            result.state().expectations().stream().filter(e -> !e.passed())
+                    .forEach(e -> err.println("  FAILED " + e.message()));
+            Map<String, ReleaseRow> rows = context.getBean(VersionsQueries.class).versions(result.system());
+            if (json) {
+                print(mapper.writeValueAsString(rows) + "\n");
+            } else {
+                SystemSummary s = context.getBean(StateQueries.class).system(result.system()).orElseThrow();
+                print(table(rows, s, file.toString()));
+            }
+            return 0;
+        }
+    }
+
+    private int invalid(ScenarioException invalid, ObjectMapper mapper) throws Exception {
+        System.err.println("invalid scenario: " + invalid.getMessage());
+        if (json) {
+            ObjectNode error = mapper.createObjectNode().put("file", file.toString());
+            error.putObject("error").put("line", invalid.line()).put("key", invalid.key())
+                    .put("message", invalid.getMessage());
+            print(mapper.writeValueAsString(error) + "\n");
+        }
+        return 2;
+    }
+
+    private static void print(String text) {
+        System.out.print(text);
+        System.out.flush();
+    }
+
+    /** The rows as a table, one line per policy, columns padded to their widest cell. */
+    static String table(Map<String, ReleaseRow> rows, SystemSummary s, String file) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format("== versions of %s  (%s)%n", s.scenario(), file));
+        out.append(String.format("system %s: %d events, %d steps, folded under each policy and compared with %s%n%n",
+                s.system(), s.events(), s.steps(), VersionsQueries.BASELINE));
+        List<String[]> cells = new ArrayList<>();
+        cells.add(new String[]{"policy", "release", "hung", "findings at the end",
+                "outcomes unlike " + VersionsQueries.BASELINE, "departs from " + VersionsQueries.BASELINE});
+        for (ReleaseRow r : rows.values()) {
+            cells.add(new String[]{r.policy(), r.released() ? "released" : "never released", hung(r),
+                    r.findings().isEmpty() ? "none" : r.findings().entrySet().stream()
+                            .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")),
+                    r.outcomes().isEmpty() ? "-" : r.outcomes().stream()
+                            .map(o -> "step " + o.step() + " " + o.baseline() + " -> " + o.outcome())
+                            .collect(Collectors.joining(", ")),
+                    r.departsAtEvent() == null ? (r.policy().equals(VersionsQueries.BASELINE.text()) ? "-" : "never")
+                            : "event " + r.departsAtEvent() + " (step " + r.departsAtStep() + ")"});
+        }
+        int[] width = new int[cells.get(0).length];
+        for (String[] row : cells) {
+            for (int i = 0; i < row.length; i++) {
+                width[i] = Math.max(width[i], row[i].length());
+            }
+        }
+        for (String[] row : cells) {
+            StringBuilder line = new StringBuilder(" ");
+            for (int i = 0; i < row.length; i++) {
+                line.append(' ').append(row[i]).append(" ".repeat(width[i] - row[i].length()));
+            }
+            out.append(line.toString().stripTrailing()).append('\n');
+        }
+        return out.toString();
+    }
+
+    private static String hung(ReleaseRow r) {
+        if (!r.hung()) {
+            return "no";
+        }
+        return "step " + r.hungStep() + " (event " + r.hungEvent() + ")" + (r.hungAtEnd() ? "" : ", not at the end");
+    }
+}
