@@ -43,4 +43,9 @@ public record Scenario(
         initialExpectations = List.copyOf(initialExpectations);
         steps = List.copyOf(steps);
     }
+
+    /** The same scenario folded under another Xen build (check-log --policy). */
+    public Scenario withPolicy(Policy other) {
+        return new Scenario(name, description, other, segment, topology, initialExpectations, steps, source);
+    }
 }
