@@ -2,7 +2,8 @@
 // held at that point; the point moves with the slider, the timeline and the keyboard, and the URL
 // keeps system, point, policy, compare mode and selection so a view can be shared.
 
-import { api, POLICIES } from './api.js';
+import { api } from './api.js';
+import { ReleasesView, BASELINE } from './releases.js';
 import { h, replace, hex2, shortBdf, announce, ownsArrowKeys } from './util.js';
 import { cells, changedBuses, stepBoundaries, pdevIndex, typeShort, domainText, findingSubject } from './model.js';
 import { Bus2BridgeGrid, legend } from './grid.js';
@@ -16,6 +17,7 @@ const TABS = [
   { id: 'pdevs', label: 'pdevs' },
   { id: 'upstream', label: 'Upstream walks' },
   { id: 'contexts', label: 'Context entries' },
+  { id: 'releases', label: 'Releases' },
 ];
 
 /** params: {system, event, policy, compare, vs, from, sel, tab}; setParams(params) rewrites the URL. */
@@ -46,6 +48,7 @@ export function renderSystem(main, params, { nav, setParams, headerTools, crumbs
   let loading = false;
   let auditSeq = 0;
   let compareSeq = 0;
+  let POLICIES = []; // every policy the service folds under, from GET /api/policies
 
   document.title = `${system} · pci-timeline`;
   replace(crumbs,
@@ -59,8 +62,7 @@ export function renderSystem(main, params, { nav, setParams, headerTools, crumbs
     h('option', { value: '' }, 'off'),
     h('option', { value: 'policies' }, 'two policies'),
     h('option', { value: 'points' }, 'two points'));
-  const vsSelect = h('select', { id: 'vs', 'aria-label': 'Policy to compare with' },
-    POLICIES.map((p) => h('option', { value: p }, p)));
+  const vsSelect = h('select', { id: 'vs', 'aria-label': 'Policy to compare with' });
   const fromInput = h('input', {
     id: 'from', type: 'number', min: 1, class: 'num-input', 'aria-label': 'Event to compare with (left side)',
   });
@@ -153,7 +155,10 @@ export function renderSystem(main, params, { nav, setParams, headerTools, crumbs
     pdevs: h('div', { class: 'table-scroll' }, pdevTable.element),
     upstream: h('div', { class: 'table-scroll' }, upstreamTable.element),
     contexts: h('div', { class: 'table-scroll' }, contextSummary, contextTable.element),
+    releases: null,
   };
+  const releases = new ReleasesView(system, (policy, event) => openRelease(policy, event));
+  panels.releases = releases.element;
   const tabButtons = new Map();
   const tablist = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Views of the state' },
     TABS.map((t) => {
@@ -242,8 +247,10 @@ export function renderSystem(main, params, { nav, setParams, headerTools, crumbs
 
   // ------------------------------------------------------------------ start
   status.textContent = 'Loading…';
-  Promise.all([api.system(system), api.state(system), api.events(system)]).then(([summary, now, timeline]) => {
+  Promise.all([api.system(system), api.state(system), api.events(system), api.policies()]).then(([summary, now, timeline, policies]) => {
     if (disposed) return;
+    POLICIES = policies.map((p) => p.policy);
+    replace(vsSelect, POLICIES.map((p) => h('option', { value: p }, p)));
     S.summary = summary;
     S.ownPolicy = now.policy;
     S.total = now.event;
@@ -466,6 +473,7 @@ export function renderSystem(main, params, { nav, setParams, headerTools, crumbs
 
   function setTab(id, push = true) {
     S.tab = id;
+    if (id === 'releases') releases.load();
     for (const t of TABS) {
       const on = t.id === id;
       tabButtons.get(t.id).setAttribute('aria-selected', String(on));
@@ -484,6 +492,24 @@ export function renderSystem(main, params, { nav, setParams, headerTools, crumbs
   }
 
   // ------------------------------------------------------------------ compare
+  /** From the releases view: xen-4.4 (left) against {@code policy} (right), at {@code event} when given. */
+  function openRelease(policy, event) {
+    S.policy = BASELINE === S.ownPolicy ? null : BASELINE;
+    policySelect.value = BASELINE;
+    S.compare = 'policies';
+    S.vs = policy;
+    compareSelect.value = 'policies';
+    vsSelect.value = policy;
+    applyCompareLayout();
+    announce(`Comparing ${BASELINE} with ${policy}`);
+    if (event && event !== S.point) {
+      go(event);
+    } else {
+      pushUrl();
+      load(S.point);
+    }
+  }
+
   function applyCompareLayout() {
     const on = !!S.compare;
     page.dataset.compare = S.compare || '';
@@ -731,7 +757,7 @@ function eventText(text, segment) {
   const seg = (segment || 0).toString(16).padStart(4, '0');
   let rest = text.replaceAll(new RegExp(`\\b${seg}:(?=[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7])`, 'gi'), '');
   let tag = null;
-  const m = /^(\(XEN\)|\[hw\]|\(d\d+\)|step \d+:)\s*/.exec(rest);
+  const m = /^(\(XEN\)|\[xen\]|\[hw\]|\(d\d+\)|step \d+:)\s*/.exec(rest);
   if (m && !m[1].startsWith('step')) {
     tag = m[1].replace(/[()[\]]/g, '');
     rest = rest.slice(m[0].length);
