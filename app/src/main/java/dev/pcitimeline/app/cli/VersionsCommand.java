@@ -112,9 +112,7 @@ public class VersionsCommand implements Callable<Integer> {
             cells.add(new String[]{r.policy(), r.released() ? "released" : "never released", hung(r),
                     r.findings().isEmpty() ? "none" : r.findings().entrySet().stream()
                             .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")),
-                    r.outcomes().isEmpty() ? "-" : r.outcomes().stream()
-                            .map(o -> "step " + o.step() + " " + o.baseline() + " -> " + o.outcome())
-                            .collect(Collectors.joining(", ")),
+                    outcomes(r),
                     r.departsAtEvent() == null ? (r.policy().equals(VersionsQueries.BASELINE.text()) ? "-" : "never")
                             : "event " + r.departsAtEvent() + " (step " + r.departsAtStep() + ")"});
         }
@@ -132,6 +130,29 @@ public class VersionsCommand implements Callable<Integer> {
             out.append(line.toString().stripTrailing()).append('\n');
         }
         return out.toString();
+    }
+
+    /** The changed outcomes, consecutive steps with the same change as one range: "steps 1-5 ok -> HUNG". */
+    private static String outcomes(ReleaseRow r) {
+        if (r.outcomes().isEmpty()) {
+            return "-";
+        }
+        List<String> parts = new ArrayList<>();
+        List<ReleaseRow.OutcomeChange> o = r.outcomes();
+        int start = 0;
+        for (int i = 1; i <= o.size(); i++) {
+            boolean runEnds = i == o.size() || o.get(i).step() != o.get(i - 1).step() + 1
+                    || !o.get(i).baseline().equals(o.get(start).baseline())
+                    || !o.get(i).outcome().equals(o.get(start).outcome());
+            if (runEnds) {
+                ReleaseRow.OutcomeChange first = o.get(start);
+                int last = o.get(i - 1).step();
+                parts.add((first.step() == last ? "step " + last : "steps " + first.step() + "-" + last) + " "
+                        + first.baseline() + " -> " + first.outcome());
+                start = i;
+            }
+        }
+        return String.join(", ", parts);
     }
 
     private static String hung(ReleaseRow r) {

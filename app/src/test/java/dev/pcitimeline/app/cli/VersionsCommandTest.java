@@ -131,7 +131,7 @@ class VersionsCommandTest {
         List<String> lines = text.out().lines().toList();
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("  xen-4.4 ").contains(" released "));
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("  fix-trap-bus-writes ")
-                .contains("never released", "step 1 (event 44)", "step 1 ok -> HUNG", "event 43 (step 1)"));
+                .contains("never released", "step 1 (event 44)", "steps 1-2 ok -> HUNG", "event 43 (step 1)"));
         assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("  fix-invalidate-loop ")
                 .contains("event 65 (step 2)"));
     }
