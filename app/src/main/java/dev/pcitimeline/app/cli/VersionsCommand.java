@@ -1,24 +1,13 @@
 package dev.pcitimeline.app.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pcitimeline.projections.query.SystemSummary;
 import dev.pcitimeline.projections.query.StateQueries;
 import dev.pcitimeline.projections.versions.ReleaseRow;
 import dev.pcitimeline.projections.versions.VersionsQueries;
-import dev.pcitimeline.scenarios.format.Scenario;
-import dev.pcitimeline.scenarios.format.ScenarioException;
-import dev.pcitimeline.scenarios.format.ScenarioParser;
-import dev.pcitimeline.scenarios.runner.ReplayOptions;
-import dev.pcitimeline.scenarios.runner.ReplayResult;
-import dev.pcitimeline.scenarios.runner.ScenarioRunner;
-import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,52 +40,16 @@ public class VersionsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintStream err = System.err;
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        Scenario scenario;
-        try {
-            scenario = new ScenarioParser().parse(file);
-        } catch (ScenarioException invalid) {
-            return invalid(invalid, mapper);
-        }
-        try (ConfigurableApplicationContext context = Cli.startInMemory()) {
-            ReplayResult result;
-            try {
-                result = context.getBean(ScenarioRunner.class).replay(scenario, ReplayOptions.DEFAULT);
-            } catch (ScenarioException invalid) {
-                // rules the model checks while replaying (nothing of the file is stored)
-                return invalid(invalid, mapper);
-            }
-            err.printf("%s: %d steps replayed as %s, %d expectations held, %d failed%n", file,
-                    scenario.steps().size(), result.system(),
-                    result.state().expectations().size() - result.failures(), result.failures());
-            result.state().expectations().stream().filter(e -> !e.passed())
-                    .forEach(e -> err.println("  FAILED " + e.message()));
+        return SingleReplay.run(file, json, (context, result) -> {
             Map<String, ReleaseRow> rows = context.getBean(VersionsQueries.class).versions(result.system());
             if (json) {
-                print(mapper.writeValueAsString(rows) + "\n");
+                SingleReplay.print(SingleReplay.JSON.writeValueAsString(rows) + "\n");
             } else {
                 SystemSummary s = context.getBean(StateQueries.class).system(result.system()).orElseThrow();
-                print(table(rows, s, file.toString()));
+                SingleReplay.print(table(rows, s, file.toString()));
             }
-            return 0;
-        }
-    }
-
-    private int invalid(ScenarioException invalid, ObjectMapper mapper) throws Exception {
-        System.err.println("invalid scenario: " + invalid.getMessage());
-        if (json) {
-            ObjectNode error = mapper.createObjectNode().put("file", file.toString());
-            error.putObject("error").put("line", invalid.line()).put("key", invalid.key())
-                    .put("message", invalid.getMessage());
-            print(mapper.writeValueAsString(error) + "\n");
-        }
-        return 2;
-    }
-
-    private static void print(String text) {
-        System.out.print(text);
-        System.out.flush();
+            return 0; // a report: a failed expectation is on stderr, not in the exit status
+        });
     }
 
     /** The rows as a table, one line per policy, columns padded to their widest cell. */
@@ -116,19 +69,7 @@ public class VersionsCommand implements Callable<Integer> {
                     r.departsAtEvent() == null ? (r.policy().equals(VersionsQueries.BASELINE.text()) ? "-" : "never")
                             : "event " + r.departsAtEvent() + " (step " + r.departsAtStep() + ")"});
         }
-        int[] width = new int[cells.get(0).length];
-        for (String[] row : cells) {
-            for (int i = 0; i < row.length; i++) {
-                width[i] = Math.max(width[i], row[i].length());
-            }
-        }
-        for (String[] row : cells) {
-            StringBuilder line = new StringBuilder(" ");
-            for (int i = 0; i < row.length; i++) {
-                line.append(' ').append(row[i]).append(" ".repeat(width[i] - row[i].length()));
-            }
-            out.append(line.toString().stripTrailing()).append('\n');
-        }
+        SingleReplay.table(out, cells);
         return out.toString();
     }
 
