@@ -233,8 +233,9 @@ class TimeTravelUiTest {
         // ---- the systems list shows it with its finding count
         driver.get(base());
         By row = By.xpath("//table//tr[td/a[normalize-space(.)='" + system + "']]");
-        // the finding count arrives after the list (one state per system)
-        wait.until(d -> d.findElements(row).size() == 1
+        // the finding count arrives after the list (one state per system), each arrival re-rendering the rows: with
+        // several systems in the store a row found may be replaced before its cells are read
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(d -> d.findElements(row).size() == 1
                 && d.findElement(row).findElements(By.tagName("td")).get(FINDINGS_COLUMN).getText().matches("\\d+"));
         String text = driver.findElement(row).getText();
         assertThat(text).contains("report-exact-table").contains("xen-4.4").contains("68");
