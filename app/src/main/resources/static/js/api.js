@@ -1,9 +1,5 @@
 // The REST API of API.md. Every error is application/problem+json; ApiError keeps its fields.
 
-// Xen 4.4, the releases of XEN-MODEL.md §4b, then the three fixes of the report (§4), as Policy.parse spells them
-export const POLICIES = ['xen-4.4', 'xen-4.14', 'xen-4.16', 'xen-4.17', 'xen-4.20', 'xen-4.22',
-  'fix-invalidate-loop', 'fix-remember-range', 'fix-trap-bus-writes'];
-
 export class ApiError extends Error {
   constructor(status, problem) {
     super(problem && (problem.detail || problem.title) ? (problem.detail || problem.title) : `HTTP ${status}`);
@@ -58,4 +54,7 @@ export const api = {
   diffPoints: (system, from, to, policy) => request(`${sys(system)}/diff${query({ from, to, policy })}`),
   diffPolicies: (system, policy, vs, event) =>
     request(`${sys(system)}/diff${query({ policy, vs, 'at-event': event })}`),
+  versions: (system) => request(`${sys(system)}/versions`),
+  /** Every policy the service knows, [{policy, released}], in the model's order. */
+  policies: () => request('api/policies'),
 };

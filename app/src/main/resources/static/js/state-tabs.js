@@ -1,5 +1,6 @@
 // The centre of the system page: the state at the point as tabs: bus2bridge as a 16x16 grid, the
-// hardware as lspci -tv draws it, Xen's pdevs, the upstream walks and the VT-d context entries.
+// hardware as lspci -tv draws it, Xen's pdevs, the upstream walks, the VT-d context entries and the
+// releases (the history under every Xen release, releases.js).
 
 import { h, replace, hex2, shortBdf } from './util.js';
 import { pdevIndex, typeShort, domainText } from './model.js';
@@ -14,11 +15,15 @@ export const TABS = [
   { id: 'pdevs', label: 'pdevs' },
   { id: 'upstream', label: 'Upstream walks' },
   { id: 'contexts', label: 'Context entries' },
+  { id: 'releases', label: 'Releases' },
 ];
 
 export class StateTabs {
-  /** onSelect(sel, keepFocus): a cell, pdev or function was chosen; onTab(id): a tab was chosen. */
-  constructor({ onSelect, onTab }) {
+  /**
+   * onSelect(sel, keepFocus): a cell, pdev or function was chosen; onTab(id): a tab was chosen; releases: the
+   * element of the releases view (releases.js), which loads on its own.
+   */
+  constructor({ onSelect, onTab, releases }) {
     this.grid = new Bus2BridgeGrid({ label: 'bus2bridge: 256 buses', onSelect: (bus, kb) => onSelect({ kind: 'bus', bus }, kb) });
     this.hardware = new HardwareView((bdf, kb) => onSelect({ kind: 'pdev', bdf }, kb));
     const pdevButton = (bdf) => h('button', {
@@ -56,6 +61,7 @@ export class StateTabs {
       pdevs: h('div', { class: 'table-scroll' }, this.pdevTable.element),
       upstream: h('div', { class: 'table-scroll' }, this.upstreamTable.element),
       contexts: h('div', { class: 'table-scroll' }, this.contextSummary, this.contextTable.element),
+      releases,
     };
     this.tabButtons = new Map();
     this.counts = new Map();

@@ -6,7 +6,8 @@
 // scrubber.js (slider and keys), timeline.js, state-tabs.js (the state's tabs), findings.js (findings
 // and audit trail), compare.js, state-loader.js (states from the service) and url-state.js.
 
-import { api, POLICIES } from './api.js';
+import { api } from './api.js';
+import { ReleasesView, BASELINE } from './releases.js';
 import { h, replace, announce } from './util.js';
 import { cells, changedBuses } from './model.js';
 import { renderBusAudit, renderPdevAudit } from './audit.js';
@@ -36,6 +37,7 @@ export function renderSystem(main, params, { nav, setParams, headerTools, crumbs
   };
   let disposed = false;
   let auditSeq = 0;
+  let POLICIES = []; // every policy the service folds under, from GET /api/policies
 
   document.title = `${system} · pci-timeline`;
   replace(crumbs,
@@ -49,8 +51,7 @@ export function renderSystem(main, params, { nav, setParams, headerTools, crumbs
     h('option', { value: '' }, 'off'),
     h('option', { value: 'policies' }, 'two policies'),
     h('option', { value: 'points' }, 'two points'));
-  const vsSelect = h('select', { id: 'vs', 'aria-label': 'Policy to compare with' },
-    POLICIES.map((p) => h('option', { value: p }, p)));
+  const vsSelect = h('select', { id: 'vs', 'aria-label': 'Policy to compare with' });
   const fromInput = h('input', {
     id: 'from', type: 'number', min: 1, class: 'num-input', 'aria-label': 'Event to compare with (left side)',
   });
@@ -65,7 +66,8 @@ export function renderSystem(main, params, { nav, setParams, headerTools, crumbs
   const status = h('p', { class: 'status-line', role: 'status' });
   const scrubber = new Scrubber(go);
   const timeline = new Timeline(go);
-  const tabs = new StateTabs({ onSelect: select, onTab: setTab });
+  const releases = new ReleasesView(system, (policy, event) => openRelease(policy, event));
+  const tabs = new StateTabs({ onSelect: select, onTab: setTab, releases: releases.element });
   const side = new FindingsPanel({ onSelect: select, onMove: go, onSide: setSide });
   const compare = new CompareView(select);
   const loader = new StateLoader(system, {
@@ -103,8 +105,10 @@ export function renderSystem(main, params, { nav, setParams, headerTools, crumbs
 
   // ------------------------------------------------------------------ start
   status.textContent = 'Loading…';
-  Promise.all([api.system(system), api.state(system), api.events(system)]).then(([summary, now, events]) => {
+  Promise.all([api.system(system), api.state(system), api.events(system), api.policies()]).then(([summary, now, events, policies]) => {
     if (disposed) return;
+    POLICIES = policies.map((p) => p.policy);
+    replace(vsSelect, POLICIES.map((p) => h('option', { value: p }, p)));
     S.summary = summary;
     S.ownPolicy = now.policy;
     loader.ownPolicy = now.policy;
@@ -202,6 +206,7 @@ export function renderSystem(main, params, { nav, setParams, headerTools, crumbs
 
   function setTab(id, push = true) {
     S.tab = id;
+    if (id === 'releases') releases.load();
     tabs.setTab(id);
     if (push) pushUrl();
   }
@@ -222,6 +227,22 @@ export function renderSystem(main, params, { nav, setParams, headerTools, crumbs
     applyCompareLayout();
     pushUrl();
     refreshCompare();
+  }
+
+  /** From the releases view: xen-4.4 (left) against {@code policy} (right), at {@code event} when given. */
+  function openRelease(policy, event) {
+    S.policy = BASELINE === S.ownPolicy ? null : BASELINE;
+    policySelect.value = BASELINE;
+    loader.clear();
+    S.vs = policy;
+    vsSelect.value = policy;
+    announce(`Comparing ${BASELINE} with ${policy}`);
+    setCompare('policies');
+    if (event && event !== S.point) {
+      go(event);
+    } else {
+      loader.load();
+    }
   }
 
   function applyCompareLayout() {

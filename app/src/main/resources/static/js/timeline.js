@@ -99,7 +99,7 @@ function eventText(text, segment) {
   const seg = (segment || 0).toString(16).padStart(4, '0');
   let rest = text.replaceAll(new RegExp(`\\b${seg}:(?=[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7])`, 'gi'), '');
   let tag = null;
-  const m = /^(\(XEN\)|\[hw\]|\(d\d+\)|step \d+:)\s*/.exec(rest);
+  const m = /^(\(XEN\)|\[xen\]|\[hw\]|\(d\d+\)|step \d+:)\s*/.exec(rest);
   if (m && !m[1].startsWith('step')) {
     tag = m[1].replace(/[()[\]]/g, '');
     rest = rest.slice(m[0].length);

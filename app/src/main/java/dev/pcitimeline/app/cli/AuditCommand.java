@@ -1,28 +1,17 @@
 package dev.pcitimeline.app.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pcitimeline.domain.value.Bdf;
 import dev.pcitimeline.domain.value.Policy;
 import dev.pcitimeline.projections.audit.AuditQueries;
 import dev.pcitimeline.projections.audit.Bus2BridgeAudit;
 import dev.pcitimeline.projections.audit.ConfigReadEntry;
 import dev.pcitimeline.projections.audit.PdevAudit;
-import dev.pcitimeline.scenarios.format.Scenario;
-import dev.pcitimeline.scenarios.format.ScenarioException;
-import dev.pcitimeline.scenarios.format.ScenarioParser;
-import dev.pcitimeline.scenarios.runner.ReplayOptions;
-import dev.pcitimeline.scenarios.runner.ReplayResult;
-import dev.pcitimeline.scenarios.runner.ScenarioRunner;
-import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,60 +65,26 @@ public class AuditCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintStream err = System.err;
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        Scenario scenario;
-        try {
-            scenario = new ScenarioParser().parse(file);
-        } catch (ScenarioException invalid) {
-            err.println("invalid scenario: " + invalid.getMessage());
-            if (json) {
-                ObjectNode error = mapper.createObjectNode().put("file", file.toString());
-                error.putObject("error").put("line", invalid.line()).put("key", invalid.key())
-                        .put("message", invalid.getMessage());
-                print(mapper.writeValueAsString(error) + "\n");
-            }
-            return 2;
-        }
-        try (ConfigurableApplicationContext context = Cli.startInMemory()) {
-            ScenarioRunner runner = context.getBean(ScenarioRunner.class);
+        return SingleReplay.run(file, json, (context, result) -> {
             AuditQueries audits = context.getBean(AuditQueries.class);
-            ReplayResult result;
-            try {
-                result = runner.replay(scenario, ReplayOptions.DEFAULT);
-            } catch (ScenarioException invalid) {
-                // rules the model checks while replaying (nothing of the file is stored)
-                err.println("invalid scenario: " + invalid.getMessage());
-                return 2;
-            }
-            err.printf("%s: %d steps replayed as %s, %d expectations held, %d failed%n", file,
-                    scenario.steps().size(), result.system(),
-                    result.state().expectations().size() - result.failures(), result.failures());
-            result.state().expectations().stream().filter(e -> !e.passed())
-                    .forEach(e -> err.println("  FAILED " + e.message()));
             Object audit;
             try {
                 // The system runs the file's own build; --policy audits a what-if fold of its history.
                 audit = target.bus != null ? audits.bus2bridge(result.system(), target.bus, atEvent, policy)
                         : audits.pdev(result.system(), target.bdf, atEvent, policy);
             } catch (IllegalArgumentException badPoint) {
-                err.println(file + ": " + badPoint.getMessage());
+                System.err.println(file + ": " + badPoint.getMessage());
                 return 2;
             }
             if (json) {
-                print(mapper.writeValueAsString(audit) + "\n");
+                SingleReplay.print(SingleReplay.JSON.writeValueAsString(audit) + "\n");
             } else if (audit instanceof Bus2BridgeAudit b) {
-                print(Text.bus2bridge(b, file.toString()));
+                SingleReplay.print(Text.bus2bridge(b, file.toString()));
             } else {
-                print(Text.pdev((PdevAudit) audit, file.toString()));
+                SingleReplay.print(Text.pdev((PdevAudit) audit, file.toString()));
             }
             return result.passed() ? 0 : 1;
-        }
-    }
-
-    private static void print(String text) {
-        System.out.print(text);
-        System.out.flush();
+        });
     }
 
     /** {@code --bus}: 0..255, decimal or {@code 0x}-prefixed hex, with the option named in the error. */
@@ -183,7 +138,7 @@ public class AuditCommand implements Callable<Integer> {
                 rows.add(new String[]{Long.toString(w.event()), Integer.toString(w.step()), w.operation(), w.rule(),
                         w.before().text(), w.after().text(), w.outcome()});
             }
-            table(out, rows);
+            SingleReplay.table(out, rows);
             if (!a.writes().isEmpty()) {
                 out.append("\nwhy\n");
             }
@@ -211,7 +166,7 @@ public class AuditCommand implements Callable<Integer> {
                 rows.add(new String[]{Long.toString(h.event()), Integer.toString(h.step()), h.operation(), h.what(),
                         h.outcome()});
             }
-            table(out, rows);
+            SingleReplay.table(out, rows);
             if (!a.history().isEmpty()) {
                 out.append("\nwhy\n");
             }
@@ -227,26 +182,6 @@ public class AuditCommand implements Callable<Integer> {
         private static String reads(List<ConfigReadEntry> reads) {
             return "at " + Bdf.parse(reads.get(0).at()).shortText() + ": "
                     + reads.stream().map(ConfigReadEntry::text).collect(Collectors.joining(", "));
-        }
-
-        private static void table(StringBuilder out, List<String[]> rows) {
-            if (rows.size() == 1) {
-                out.append("  (none)\n");
-                return;
-            }
-            int[] width = new int[rows.get(0).length];
-            for (String[] r : rows) {
-                for (int i = 0; i < r.length; i++) {
-                    width[i] = Math.max(width[i], r[i].length());
-                }
-            }
-            for (String[] r : rows) {
-                StringBuilder line = new StringBuilder(" ");
-                for (int i = 0; i < r.length; i++) {
-                    line.append(' ').append(r[i]).append(" ".repeat(width[i] - r[i].length()));
-                }
-                out.append(line.toString().stripTrailing()).append('\n');
-            }
         }
     }
 }

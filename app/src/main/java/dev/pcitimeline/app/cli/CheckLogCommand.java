@@ -1,5 +1,6 @@
 package dev.pcitimeline.app.cli;
 
+import dev.pcitimeline.domain.value.Policy;
 import dev.pcitimeline.scenarios.format.Scenario;
 import dev.pcitimeline.scenarios.format.ScenarioException;
 import dev.pcitimeline.scenarios.importer.ImportException;
@@ -38,12 +39,21 @@ public class CheckLogCommand implements Callable<Integer> {
             description = "a scenario file whose topology (segment, policy) the log ran on")
     Path topology;
 
+    @Option(names = "--policy", paramLabel = "P", converter = Cli.PolicyConverter.class,
+            completionCandidates = Cli.Policies.class,
+            description = "compare the log with this Xen build's model instead of the topology file's policy (the "
+                    + "release the log came from): ${COMPLETION-CANDIDATES}")
+    Policy policy;
+
     @Override
     public Integer call() {
         PrintStream out = System.out;
         PrintStream err = System.err;
         try {
             Scenario topo = XlDmesgImporter.readTopology(topology);
+            if (policy != null) {
+                topo = topo.withPolicy(policy);
+            }
             XlDmesgImport imported = XlDmesgImporter.importLog(TextInput.read(log), topo, null);
             ImportCommand.printSummary(err, log, imported, "memory");
             LogCheck check = LogChecker.check(imported);

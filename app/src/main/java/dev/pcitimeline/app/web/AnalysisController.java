@@ -10,6 +10,8 @@ import dev.pcitimeline.projections.diff.StateDiff;
 import dev.pcitimeline.projections.query.StateQueries;
 import dev.pcitimeline.projections.query.SystemSummary;
 import dev.pcitimeline.projections.query.UnknownSystemException;
+import dev.pcitimeline.projections.versions.ReleaseRow;
+import dev.pcitimeline.projections.versions.VersionsQueries;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -24,19 +26,24 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import java.util.Map;
+
 /** Why an entry is what it is (audit) and what changed between two points or two policies (diff). Read only. */
 @RestController
 @RequestMapping(path = "/api/systems/{system}", produces = MediaType.APPLICATION_JSON_VALUE)
-@Tag(name = "analysis", description = "Audits of a bus2bridge entry or a pdev, and diffs between points or policies")
+@Tag(name = "analysis", description = "Audits of a bus2bridge entry or a pdev, diffs between points or policies, and"
+        + " the history under every Xen release")
 public class AnalysisController {
     private final AuditQueries audits;
     private final DiffQueries diffs;
     private final StateQueries queries;
+    private final VersionsQueries versions;
 
-    public AnalysisController(AuditQueries audits, DiffQueries diffs, StateQueries queries) {
+    public AnalysisController(AuditQueries audits, DiffQueries diffs, StateQueries queries, VersionsQueries versions) {
         this.audits = audits;
         this.diffs = diffs;
         this.queries = queries;
+        this.versions = versions;
     }
 
     @GetMapping("/audit/bus2bridge/{bus}")
@@ -154,6 +161,23 @@ public class AnalysisController {
         inRange(s, "from", from);
         inRange(s, "to", to);
         return diffs.events(system, from, to, p);
+    }
+
+    @GetMapping("/versions")
+    @Operation(summary = "Which Xen release is affected: the history under every policy, against xen-4.4",
+            description = "The system's whole history folded under every policy (each Xen release and the three"
+                    + " fixes of the original report, `released` false), one object keyed by policy: whether Xen hung"
+                    + " and the step and event where it first did, whether it is hung at the end, the findings at the"
+                    + " end by kind with counts, the steps whose outcome differs from xen-4.4's (`baseline`), and the"
+                    + " first event where the state object differs from xen-4.4's (what `diff?vs=` would list there)."
+                    + " The same document as `pci-timeline versions FILE --json`.")
+    @ApiResponse(responseCode = "200", description = "one row per policy, keyed by its name")
+    @ApiResponse(responseCode = "404", description = "unknown system",
+            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+                    schema = @Schema(implementation = ProblemDetail.class)))
+    public Map<String, ReleaseRow> versions(
+            @Parameter(description = "the system's id") @PathVariable("system") String system) {
+        return versions.versions(system);
     }
 
     private SystemSummary require(String system) {

@@ -66,6 +66,22 @@ class CheckLogCommandTest {
         assertThat(run.err()).startsWith("log.txt: 10 lines read, 4 steps written");
     }
 
+    /** --policy folds the log under that build instead of the topology's (here none: xen-4.4); adds and removes of
+     *  endpoints are the same under every fix, so the result is too. */
+    @Test
+    void policy_option_replaces_the_topologys_policy() throws IOException {
+        CliRun run = CliRun.of("check-log", write("log.txt", LOG).toString(), "--topology",
+                write("t.yaml", TOPOLOGY).toString(), "--policy", "fix-remember-range");
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).startsWith("log.txt on t.yaml: 4 steps replayed under fix-remember-range;");
+
+        CliRun unknown = CliRun.of("check-log", write("log.txt", LOG).toString(), "--topology",
+                write("t.yaml", TOPOLOGY).toString(), "--policy", "xen-9");
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.err()).contains("--policy", "unknown policy 'xen-9'");
+        assertThat(unknown.out()).isEmpty();
+    }
+
     @Test
     void disagreement_exits1_andListsEachDifference() throws IOException {
         String log = LOG.replace("(XEN) [VT-D]d0:PCIe: map 0000:00:19.0\n", "")

@@ -39,7 +39,7 @@ class ApiDocsAndActuatorTest {
         assertThat(names).contains("/api/systems", "/api/systems/{system}", "/api/systems/{system}/steps",
                 "/api/systems/{system}/state", "/api/systems/{system}/events",
                 "/api/systems/{system}/audit/bus2bridge/{bus}", "/api/systems/{system}/audit/pdev/{bdf}",
-                "/api/systems/{system}/diff");
+                "/api/systems/{system}/diff", "/api/systems/{system}/versions", "/api/policies");
         for (Iterator<Map.Entry<String, JsonNode>> p = paths.fields(); p.hasNext(); ) {
             Map.Entry<String, JsonNode> path = p.next();
             for (Iterator<Map.Entry<String, JsonNode>> o = path.getValue().fields(); o.hasNext(); ) {

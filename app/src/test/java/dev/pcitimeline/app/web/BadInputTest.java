@@ -144,6 +144,7 @@ class BadInputTest {
         problem(http.get("/api/systems/no-such-system/audit/bus2bridge/3"), 404, "system");
         problem(http.get("/api/systems/no-such-system/audit/pdev/0000:00:19.0"), 404, "system");
         problem(http.get("/api/systems/no-such-system/diff"), 404, "system");
+        problem(http.get("/api/systems/no-such-system/versions"), 404, "system");
         problem(http.get("/api/systems/no-such-system"), 404, "system");
         problem(http.get("/api/systems/no-such-system/state"), 404, "system");
         problem(http.get("/api/systems/no-such-system/events"), 404, "system");

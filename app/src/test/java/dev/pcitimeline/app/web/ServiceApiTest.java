@@ -163,6 +163,14 @@ class ServiceApiTest {
         }
         assertThat(all.get(0).get("type").asText()).isEqualTo("SystemCreated");
         assertThat(all.get(0).get("step").asInt()).isEqualTo(-1);
+        // Xen's own console lines: step 3 passes the NIC (05:00.0, a conventional PCI device) to d1, so Xen's last
+        // line is domain_context_mapping's for d1; step 5's assign of the stale 04:00.0 to d2 likewise.
+        List<String> lines = new ArrayList<>();
+        all.forEach(e -> lines.add(e.get("step").asInt() + " " + e.get("text").asText()));
+        assertThat(lines).contains("3 (XEN) [VT-D]d1:PCI: map 0000:05:00.0", "5 (XEN) [VT-D]d2:PCI: map 0000:04:00.0",
+                "4 (XEN) [VT-D]d0:PCI: map 0000:05:00.0");
+        // dom0-boot reports the Tundra at 03:00.0 (scenario comments): Xen prints its add line
+        assertThat(lines).contains("1 (XEN) PCI add device 0000:03:00.0");
         JsonNode window = http.get("/api/systems/" + system + "/events?from=2&to=3").json();
         assertThat(window).hasSize(2);
         assertThat(window.get(0).get("event").asLong()).isEqualTo(2);

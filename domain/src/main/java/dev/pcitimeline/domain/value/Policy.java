@@ -61,6 +61,14 @@ public enum Policy {
                 + Arrays.stream(values()).map(Policy::text).collect(Collectors.joining(", ")));
     }
 
+    /**
+     * True for every Xen release policy ({@code xen-4.4} and each later release): a build someone can run. The three
+     * fixes of the original report were never in any release (XEN-MODEL.md §4b), so they alone answer false.
+     */
+    public boolean released() {
+        return !isFix();
+    }
+
     @Override
     public String toString() {
         return text;

@@ -3,6 +3,7 @@ package dev.pcitimeline.projections.config;
 import dev.pcitimeline.domain.aggregate.PciSegment;
 import dev.pcitimeline.projections.audit.AuditQueries;
 import dev.pcitimeline.projections.diff.DiffQueries;
+import dev.pcitimeline.projections.versions.VersionsQueries;
 import dev.pcitimeline.projections.query.StateQueries;
 import dev.pcitimeline.projections.store.EventStoreConfiguration;
 import dev.pcitimeline.projections.views.EventHistory;
@@ -40,7 +41,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>the "views" tracking processor (one thread, batches of up to {@value #VIEWS_BATCH} events, a segment's
  *       events in order),
  *       its {@link ViewProjection} and the {@link StateQueries} over its tables;</li>
- *   <li>the {@link AuditQueries} and {@link DiffQueries} built on them.</li>
+ *   <li>the {@link AuditQueries}, {@link DiffQueries} and {@link VersionsQueries} built on them.</li>
  * </ul>
  * Beans defined by the application (e.g. found by a component scan) win over these.
  */
@@ -159,5 +160,11 @@ public class ProjectionsAutoConfiguration {
     @ConditionalOnMissingBean
     public DiffQueries diffQueries(StateQueries queries) {
         return new DiffQueries(queries);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    public VersionsQueries versionsQueries(StateQueries queries, EventHistory history) {
+        return new VersionsQueries(queries, history);
     }
 }

@@ -38,6 +38,18 @@ public final class StateDocuments {
 
     /** The state a cursor has reached, under the cursor's policy. */
     public static StateDocument of(TimelineCursor cursor) {
+        return of(cursor, true);
+    }
+
+    /**
+     * The same without its {@code steps} list: the tables and findings only, which is what a comparison of two
+     * folds event by event needs (the steps list grows with the history; building it at every event would not).
+     */
+    public static StateDocument tables(TimelineCursor cursor) {
+        return of(cursor, false);
+    }
+
+    private static StateDocument of(TimelineCursor cursor, boolean withSteps) {
         SystemCreated created = cursor.created();
         MachineView v = cursor.view();
         List<Pdev> pdevs = new ArrayList<>();
@@ -71,8 +83,10 @@ public final class StateDocuments {
         }
         findings.sort(FINDING_ORDER);
         List<StepEntry> steps = new ArrayList<>();
-        for (StepRecord s : cursor.steps()) {
-            steps.add(step(s));
+        if (withSteps) {
+            for (StepRecord s : cursor.steps()) {
+                steps.add(step(s));
+            }
         }
         return new StateDocument(created.scenario(), created.systemId(), cursor.policy().text(), created.segment(),
                 cursor.events(), v.step(), v.hung(), pdevs, bus2bridge, upstream, contexts, hardware, findings, steps,

@@ -10,6 +10,9 @@ import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.DomainEventStream;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -39,6 +42,28 @@ public class EventHistory {
      * each event, so a trace can attribute what it saw to {@link Advance#event()} (the audit does).
      */
     public TimelineCursor fold(String systemId, Policy policy, long upTo, XenTrace trace, Consumer<Advance> each) {
+        return foldEach(systemId, Collections.singletonList(policy), upTo, trace,
+                cursors -> each.accept(cursors.get(0).latest())).get(0);
+    }
+
+    /**
+     * Folds events 1..{@code upTo} of {@code systemId} once under each of {@code policies} in lockstep (the events
+     * are read once), calling {@code each} after every event (the SystemCreated's included) with the cursors, in the
+     * list's order; each cursor's {@link TimelineCursor#latest()} is that event's advance. This is how
+     * {@code versions} compares releases event by event.
+     *
+     * @throws UnknownHistoryException when the store has no SystemCreated for the system or fewer events
+     */
+    public List<TimelineCursor> fold(String systemId, List<Policy> policies, long upTo,
+                                     Consumer<List<TimelineCursor>> each) {
+        if (policies.isEmpty()) {
+            throw new IllegalArgumentException("no policy to fold under");
+        }
+        return foldEach(systemId, policies, upTo, XenTrace.NONE, each);
+    }
+
+    private List<TimelineCursor> foldEach(String systemId, List<Policy> policies, long upTo, XenTrace trace,
+                                          Consumer<List<TimelineCursor>> each) {
         if (upTo < 1) {
             throw new IllegalArgumentException("event " + upTo + " is out of range: events are numbered from 1");
         }
@@ -51,26 +76,34 @@ public class EventHistory {
             throw new IllegalStateException("event 1 of system " + systemId + " is a " + first.getPayloadType()
                     .getSimpleName() + ", not a SystemCreated");
         }
-        TimelineCursor cursor = policy == null ? TimelineCursor.start(created) : TimelineCursor.start(created, policy);
-        each.accept(cursor.latest());
-        while (cursor.events() < upTo && stream.hasNext()) {
+        List<TimelineCursor> cursors = new ArrayList<>(policies.size());
+        for (Policy policy : policies) {
+            cursors.add(policy == null ? TimelineCursor.start(created) : TimelineCursor.start(created, policy));
+        }
+        List<TimelineCursor> folds = Collections.unmodifiableList(cursors);
+        each.accept(folds);
+        TimelineCursor lead = cursors.get(0);
+        while (lead.events() < upTo && stream.hasNext()) {
             DomainEventMessage<?> message = stream.next();
             long n = message.getSequenceNumber() + 1;
-            if (n != cursor.events() + 1) {
-                throw new IllegalStateException("system " + systemId + ": expected event " + (cursor.events() + 1)
+            if (n != lead.events() + 1) {
+                throw new IllegalStateException("system " + systemId + ": expected event " + (lead.events() + 1)
                         + " in the store, found " + n);
             }
             try {
-                each.accept(cursor.advance((SegmentEvent) message.getPayload(), trace));
+                for (TimelineCursor cursor : cursors) {
+                    cursor.advance((SegmentEvent) message.getPayload(), trace);
+                }
+                each.accept(folds);
             } catch (RuntimeException e) {
                 throw new FoldFailedException(systemId, n, e);
             }
         }
-        if (cursor.events() < upTo) {
-            throw new UnknownHistoryException("system " + systemId + " has " + cursor.events()
+        if (lead.events() < upTo) {
+            throw new UnknownHistoryException("system " + systemId + " has " + lead.events()
                     + " events in the event store, not " + upTo);
         }
-        return cursor;
+        return cursors;
     }
 
     /** Folds events 1..{@code upTo} under {@code policy} (null: the system's own). */

@@ -70,7 +70,7 @@ final class ViewBatch {
             }
         }
         eventLog.add(new Object[]{system, n, a.step(), EventText.type(a.payload()), utc(time),
-                EventText.of(a.payload(), a.outcome()), a.outcome().text(),
+                EventText.of(a.payload(), a.outcome(), a.view()), a.outcome().text(),
                 step == null ? null : step.outcome().text(), a.view().hung(), payloadJson});
         progress.put(system, new long[]{n, a.step() + 1L});
     }

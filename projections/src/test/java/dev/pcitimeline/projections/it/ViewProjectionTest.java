@@ -244,7 +244,7 @@ class ViewProjectionTest {
         TimelineEntry last = timeline.get(31);
         assertThat(last.step()).isEqualTo(2);
         assertThat(last.type()).isEqualTo("PciDeviceRemoveCalled");
-        assertThat(last.text()).isEqualTo("(XEN) PHYSDEVOP_pci_device_remove 0000:05:00.0 by scenario -> HUNG");
+        assertThat(last.text()).isEqualTo("[xen] PHYSDEVOP_pci_device_remove 0000:05:00.0 by scenario -> HUNG: Xen prints nothing");
         assertThat(last.outcome()).isEqualTo("HUNG");
         assertThat(last.payload()).contains("\"bdf\":\"0000:05:00.0\"");
         assertThat(timeline.get(0).step()).isEqualTo(-1);

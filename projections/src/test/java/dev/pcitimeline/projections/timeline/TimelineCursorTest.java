@@ -177,7 +177,7 @@ class TimelineCursorTest {
         }
         assertThat(EventText.of(h.get(1), Outcome.OK)).isEqualTo("step 0: xen-boot");
         assertThat(EventText.of(new SegmentEvent.PciDeviceRemoveCalled("s1", TUNDRA_AT_BOOT, "scenario", null,
-                List.of()), Outcome.HUNG)).isEqualTo("(XEN) PHYSDEVOP_pci_device_remove 0000:05:00.0 by scenario -> HUNG");
+                List.of()), Outcome.HUNG)).isEqualTo("[xen] PHYSDEVOP_pci_device_remove 0000:05:00.0 by scenario -> HUNG: Xen prints nothing");
     }
 
     /** The temporal tables in memory: rows opened and closed only through diffs. */

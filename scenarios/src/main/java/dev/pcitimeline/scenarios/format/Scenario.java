@@ -55,4 +55,9 @@ public record Scenario(
     public List<Step> stepList() {
         return steps.stream().map(ScenarioStep::step).toList();
     }
+
+    /** The same scenario folded under another Xen build (check-log --policy). */
+    public Scenario withPolicy(Policy other) {
+        return new Scenario(name, description, other, segment, topology, initialExpectations, steps, source);
+    }
 }

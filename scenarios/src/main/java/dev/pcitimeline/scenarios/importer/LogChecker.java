@@ -11,6 +11,7 @@ import dev.pcitimeline.domain.value.XenDeviceType;
 import dev.pcitimeline.domain.xen.Pdev;
 import dev.pcitimeline.domain.xen.UpstreamResult;
 import dev.pcitimeline.domain.xen.Xen;
+import dev.pcitimeline.domain.xen.XenConsole;
 import dev.pcitimeline.domain.xen.XenTrace;
 import dev.pcitimeline.scenarios.format.Scenario;
 import dev.pcitimeline.scenarios.format.ScenarioStep;
@@ -81,8 +82,7 @@ public final class LogChecker {
         }
 
         String text() {
-            return type == XenDeviceType.PCI_HOST_BRIDGE ? domain + ":Hostbridge: skip " + bdf + " " + op.text()
-                    : domain + ":" + label() + ": " + op.text() + " " + bdf;
+            return XenConsole.contextCall(domain.toString(), type, bdf, op == Op.MAP);
         }
     }
 
