@@ -2,7 +2,7 @@ package dev.pcitimeline.app.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.pcitimeline.domain.command.CreateSystem;
-import dev.pcitimeline.domain.command.StepCommand;
+import dev.pcitimeline.domain.command.RunStep;
 import dev.pcitimeline.domain.command.StepResult;
 import dev.pcitimeline.domain.event.SegmentEvent;
 import dev.pcitimeline.domain.machine.Machine;
@@ -142,7 +142,7 @@ public final class Bench {
         long stored = 1;
         long lastSaid = System.nanoTime();
         for (Step step : steps) {
-            StepResult result = gateway.sendAndWait(StepCommand.of(SYSTEM, step));
+            StepResult result = gateway.sendAndWait(new RunStep(SYSTEM, step));
             stored = result.events();
             if (System.nanoTime() - lastSaid > PROGRESS_EVERY_NANOS) {
                 lastSaid = System.nanoTime();

@@ -1,7 +1,7 @@
 package dev.pcitimeline.app.web;
 
 import dev.pcitimeline.domain.command.RuleViolation;
-import dev.pcitimeline.domain.command.StepCommand;
+import dev.pcitimeline.domain.command.RunStep;
 import dev.pcitimeline.domain.command.StepResult;
 import dev.pcitimeline.domain.event.SegmentEvent;
 import dev.pcitimeline.domain.machine.Machine;
@@ -90,7 +90,7 @@ public class SystemService {
         Step step = parsed.step();
         StepResult result;
         try {
-            result = gateway.sendAndWait(StepCommand.of(system, step));
+            result = gateway.sendAndWait(new RunStep(system, step));
         } catch (RuleViolation refused) {
             throw new ModelRefusedException(refusedField(system, step), refused.getMessage());
         }

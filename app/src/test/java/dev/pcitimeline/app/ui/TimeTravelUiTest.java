@@ -1,5 +1,9 @@
 package dev.pcitimeline.app.ui;
 
+import dev.pcitimeline.domain.machine.HistoryLandmarks;
+import dev.pcitimeline.domain.xen.Bus2BridgeRule;
+import dev.pcitimeline.scenarios.format.Scenario;
+import dev.pcitimeline.scenarios.format.ScenarioParser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,6 +43,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DirtiesContext
 class TimeTravelUiTest {
     static final Path SCENARIO = Path.of("..", "scenarios", "library", "report-exact-table.yaml");
+    /** Where that history does what, by meaning: its steps recorded on the pure model, as the service records them. */
+    static final HistoryLandmarks HISTORY = landmarks(SCENARIO);
+    /** The end of the history, of step 0 (xen-boot) and of step 1 (dom0-boot with assign-busses). */
+    static final String END = String.valueOf(HISTORY.lastEvent());
+    static final String END_OF_XEN_BOOT = String.valueOf(HISTORY.endOfStep(0));
+    static final String END_OF_DOM0_BOOT = String.valueOf(HISTORY.endOfStep(1));
+    static final String BEFORE_END_OF_DOM0_BOOT = String.valueOf(HISTORY.endOfStep(1) - 1);
+    /** dom0-boot's report of the Tundra at 06:00.0: alloc_pdev's fill points entry 6 at the bridge's own bus. */
+    static final long SELF_WRITE = HISTORY.write(6, Bus2BridgeRule.ALLOC_FILL, 1);
+    static final String SELF = String.valueOf(SELF_WRITE);
+    static final String BEFORE_SELF = String.valueOf(SELF_WRITE - 1);
     /** System (scenario), policy, events, steps, findings, created. */
     static final int FINDINGS_COLUMN = 4;
 
@@ -84,6 +99,11 @@ class TimeTravelUiTest {
         }
     }
 
+    static HistoryLandmarks landmarks(Path file) {
+        Scenario scenario = new ScenarioParser().parse(file);
+        return HistoryLandmarks.record(scenario.created("ui"), scenario.stepList());
+    }
+
     String base() {
         return "http://127.0.0.1:" + port + "/";
     }
@@ -102,7 +122,7 @@ class TimeTravelUiTest {
 
         // ---- the system page opens at "now" (after the last event)
         wait.until(ExpectedConditions.urlContains("system=report-exact-table-"));
-        wait.until(attributeIs(".system-page", "data-event", "68"));
+        wait.until(attributeIs(".system-page", "data-event", END));
         String system = param(driver.getCurrentUrl(), "system");
         assertThat(system).startsWith("report-exact-table-");
         assertThat(driver.findElement(By.cssSelector(".status-line")).getText()).contains("all passed");
@@ -112,13 +132,13 @@ class TimeTravelUiTest {
         slider.sendKeys(Keys.HOME);
         wait.until(attributeIs(".system-page", "data-event", "1"));
         slider.sendKeys(Keys.chord(Keys.SHIFT, Keys.ARROW_RIGHT));
-        wait.until(attributeIs(".system-page", "data-event", "12"));
+        wait.until(attributeIs(".system-page", "data-event", END_OF_XEN_BOOT));
         // after xen-boot: entry 6 -> 05:00.0 is right for the firmware's numbering
         assertThat(cell(6).getAttribute("data-state")).isEqualTo("fine");
         slider.sendKeys(Keys.chord(Keys.SHIFT, Keys.ARROW_RIGHT));
-        wait.until(attributeIs(".system-page", "data-event", "51"));
+        wait.until(attributeIs(".system-page", "data-event", END_OF_DOM0_BOOT));
         wait.until(attributeIs(".system-page", "data-step", "1"));
-        assertThat(param(driver.getCurrentUrl(), "event")).isEqualTo("51");
+        assertThat(param(driver.getCurrentUrl(), "event")).isEqualTo(END_OF_DOM0_BOOT);
 
         // dom0-boot with assign-busses: the Tundra reported at 06:00.0 while it still decodes 6..7
         WebElement six = cell(6);
@@ -131,15 +151,15 @@ class TimeTravelUiTest {
 
         // Left/Right move one event
         slider.sendKeys(Keys.ARROW_LEFT);
-        wait.until(attributeIs(".system-page", "data-event", "50"));
+        wait.until(attributeIs(".system-page", "data-event", BEFORE_END_OF_DOM0_BOOT));
         slider.sendKeys(Keys.ARROW_RIGHT);
-        wait.until(attributeIs(".system-page", "data-event", "51"));
+        wait.until(attributeIs(".system-page", "data-event", END_OF_DOM0_BOOT));
 
-        // ---- the cell's audit trail: written by alloc_pdev's fill at event 42
+        // ---- the cell's audit trail: written by alloc_pdev's fill when dom0 reported the Tundra
         cell(6).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("audit-title"), "bus2bridge[06]"));
         WebElement cause = wait.until(ExpectedConditions.presenceOfElementLocated(
-                By.cssSelector("#audit .write[data-event='42']")));
+                By.cssSelector("#audit .write[data-event='" + SELF + "']")));
         assertThat(cause.getAttribute("data-rule")).isEqualTo("alloc_pdev fill");
         assertThat(cause.getText()).contains("06:00.0");
         assertThat(driver.findElement(By.cssSelector("#audit [data-role=current]")).getText()).isEqualTo("06:00.0");
@@ -148,19 +168,19 @@ class TimeTravelUiTest {
 
         // ---- jump to the event that caused it
         cause.findElement(By.cssSelector("button.jump")).click();
-        wait.until(attributeIs(".system-page", "data-event", "42"));
-        assertThat(param(driver.getCurrentUrl(), "event")).isEqualTo("42");
+        wait.until(attributeIs(".system-page", "data-event", SELF));
+        assertThat(param(driver.getCurrentUrl(), "event")).isEqualTo(SELF);
         assertThat(driver.findElement(By.cssSelector("#timeline .event.current")).getAttribute("data-event"))
-                .isEqualTo("42");
+                .isEqualTo(SELF);
         wait.until(d -> cell(6).getAttribute("class").contains("state-self"));
-        // from event 42 back to 41 and forward again: the move marks the cell as changed
+        // from that event back one and forward again: the move marks the cell as changed
         new Actions(driver).sendKeys(Keys.ARROW_LEFT).perform();
-        wait.until(attributeIs(".system-page", "data-event", "41"));
+        wait.until(attributeIs(".system-page", "data-event", BEFORE_SELF));
         assertThat(cell(6).getAttribute("data-bridge")).isEqualTo("0000:05:00.0");
         new Actions(driver).sendKeys(Keys.ARROW_RIGHT).perform();
-        wait.until(attributeIs(".system-page", "data-event", "42"));
+        wait.until(attributeIs(".system-page", "data-event", SELF));
         wait.until(d -> cell(6).getAttribute("class").contains("changed"));
-        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#audit .write.at-point[data-event='42']")));
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#audit .write.at-point[data-event='" + SELF + "']")));
         browser.screenshot("03-at-the-write-that-made-it");
 
         // ---- the grid by keyboard: arrows move between cells (not the point), Enter opens the audit, Esc leaves
@@ -169,7 +189,7 @@ class TimeTravelUiTest {
         assertThat(driver.switchTo().activeElement().getAttribute("id")).isEqualTo("cell-7");
         new Actions(driver).sendKeys(Keys.ENTER).perform();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("audit-title"), "bus2bridge[07]"));
-        assertThat(driver.findElement(By.cssSelector(".system-page")).getAttribute("data-event")).isEqualTo("42");
+        assertThat(driver.findElement(By.cssSelector(".system-page")).getAttribute("data-event")).isEqualTo(SELF);
         assertThat(driver.switchTo().activeElement().getAttribute("id")).isEqualTo("cell-7");
         new Actions(driver).sendKeys(Keys.ESCAPE).perform();
         assertThat(driver.switchTo().activeElement().getAttribute("id")).isEqualTo("slider");
@@ -178,7 +198,7 @@ class TimeTravelUiTest {
 
         // ---- the end of the history under xen-4.4: the report's table {6, 7: 06:00.0, 8: 07:01.0}
         new Actions(driver).sendKeys(Keys.END).perform();
-        wait.until(attributeIs(".system-page", "data-event", "68"));
+        wait.until(attributeIs(".system-page", "data-event", END));
         assertThat(cell(6).getAttribute("class")).contains("state-self");
         assertThat(cell(7).getAttribute("data-bridge")).isEqualTo("0000:06:00.0");
         assertThat(cell(7).getAttribute("class")).contains("state-loop");
@@ -222,8 +242,8 @@ class TimeTravelUiTest {
         new Select(driver.findElement(By.id("compare"))).selectByValue("points");
         WebElement from = driver.findElement(By.id("from"));
         from.clear();
-        from.sendKeys("51", Keys.ENTER);
-        wait.until(d -> d.findElement(By.id("pane-a-title")).getText().contains("event 51"));
+        from.sendKeys(END_OF_DOM0_BOOT, Keys.ENTER);
+        wait.until(d -> d.findElement(By.id("pane-a-title")).getText().contains("event " + END_OF_DOM0_BOOT));
         // 8 becomes 07:01.0 (and loops) between the two points
         wait.until(d -> d.findElement(By.id("cell-b-8")).getAttribute("class").contains("differs"));
         assertThat(driver.findElement(By.id("cell-a-8")).getAttribute("data-bridge")).isEmpty();
@@ -237,7 +257,7 @@ class TimeTravelUiTest {
         wait.until(d -> d.findElements(row).size() == 1
                 && d.findElement(row).findElements(By.tagName("td")).get(FINDINGS_COLUMN).getText().matches("\\d+"));
         String text = driver.findElement(row).getText();
-        assertThat(text).contains("report-exact-table").contains("xen-4.4").contains("68");
+        assertThat(text).contains("report-exact-table").contains("xen-4.4").contains(END);
         assertThat(Integer.parseInt(driver.findElement(row).findElements(By.tagName("td")).get(FINDINGS_COLUMN).getText()))
                 .as("findings now (xen-4.4: SELF, LOOPs, STALE, PDEV_STALE, contexts…)").isGreaterThan(5);
     }
@@ -308,7 +328,7 @@ class TimeTravelUiTest {
 
         // at the end (xen-4.4): two pdevs whose address answers nothing, the Tundra at 06:00.0 held
         driver.get(base() + "?system=" + system + "&tab=tree");
-        wait.until(attributeIs(".system-page", "data-event", "68"));
+        wait.until(attributeIs(".system-page", "data-event", END));
         assertThat(driver.findElement(By.cssSelector("#panel-tree .tree-line:last-child")).getText())
                 .isEqualTo("           \\-1c.0-[06-08]----00.0-[07-08]----01.0-[08]--");
         assertThat(driver.findElement(By.cssSelector("#panel-tree .slot[data-bdf='0000:06:00.0']")).getAttribute("class"))

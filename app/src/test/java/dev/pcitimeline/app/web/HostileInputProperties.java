@@ -41,7 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  *   <li>an error is {@code application/problem+json} of bounded size, without a stack trace or a Java class name;</li>
  *   <li>a refused write stores nothing (the systems and their event counts are the same before and after).</li>
  * </ul>
- * Time and memory are bounded by the limits the service sets (README, "Reliability"): body 1 MiB, depth 100, no YAML
+ * Time and memory are bounded by the limits the service sets (docs/reliability.md): body 1 MiB, depth 100, no YAML
  * aliases, anchors or tags, steps and functions per request, description length.
  */
 class HostileInputProperties {

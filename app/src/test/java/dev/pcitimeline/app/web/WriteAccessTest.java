@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Who may write (README, "Reliability"): on loopback anyone on this machine; bound anywhere else, every method but
+ * Who may write (docs/reliability.md): on loopback anyone on this machine; bound anywhere else, every method but
  * GET, HEAD and OPTIONS needs {@code Authorization: Bearer <token>} from {@code serve --token-file}, and without a
  * token file the service does not start. The service under test binds 0.0.0.0; the test only talks to 127.0.0.1.
  */

@@ -2,7 +2,7 @@ package dev.pcitimeline.domain.aggregate;
 
 import dev.pcitimeline.domain.command.CreateSystem;
 import dev.pcitimeline.domain.command.RuleViolation;
-import dev.pcitimeline.domain.command.StepCommand;
+import dev.pcitimeline.domain.command.RunStep;
 import dev.pcitimeline.domain.command.StepResult;
 import dev.pcitimeline.domain.event.SegmentEvent;
 import dev.pcitimeline.domain.event.SegmentEvent.SystemCreated;
@@ -44,86 +44,8 @@ public class PciSegment {
     }
 
     @CommandHandler
-    public StepResult handle(StepCommand.BootXen c) {
-        return run(c.step());
-    }
-
-    @CommandHandler
-    public StepResult handle(StepCommand.RebootMachine c) {
-        return run(c.step());
-    }
-
-    @CommandHandler
-    public StepResult handle(StepCommand.BootDom0 c) {
-        return run(c.step());
-    }
-
-    @CommandHandler
-    public StepResult handle(StepCommand.RemoveInDom0 c) {
-        return run(c.step());
-    }
-
-    @CommandHandler
-    public StepResult handle(StepCommand.RescanInDom0 c) {
-        return run(c.step());
-    }
-
-    @CommandHandler
-    public StepResult handle(StepCommand.RenumberBusesInLinux c) {
-        return run(c.step());
-    }
-
-    @CommandHandler
-    public StepResult handle(StepCommand.WriteBridgeBuses c) {
-        return run(c.step());
-    }
-
-    @CommandHandler
-    public StepResult handle(StepCommand.EnableSriov c) {
-        return run(c.step());
-    }
-
-    @CommandHandler
-    public StepResult handle(StepCommand.DisableSriov c) {
-        return run(c.step());
-    }
-
-    @CommandHandler
-    public StepResult handle(StepCommand.AddPciDevice c) {
-        return run(c.step());
-    }
-
-    @CommandHandler
-    public StepResult handle(StepCommand.RemovePciDevice c) {
-        return run(c.step());
-    }
-
-    @CommandHandler
-    public StepResult handle(StepCommand.ReportAllFromDom0 c) {
-        return run(c.step());
-    }
-
-    @CommandHandler
-    public StepResult handle(StepCommand.AssignDevice c) {
-        return run(c.step());
-    }
-
-    @CommandHandler
-    public StepResult handle(StepCommand.DeassignDevice c) {
-        return run(c.step());
-    }
-
-    @CommandHandler
-    public StepResult handle(StepCommand.UnplugFunction c) {
-        return run(c.step());
-    }
-
-    @CommandHandler
-    public StepResult handle(StepCommand.PlugFunction c) {
-        return run(c.step());
-    }
-
-    private StepResult run(Step step) {
+    public StepResult handle(RunStep command) {
+        Step step = command.step();
         StepRule.firstViolation(machine, step).ifPresent(message -> {
             throw new RuleViolation(step.keyword() + ": " + message);
         });

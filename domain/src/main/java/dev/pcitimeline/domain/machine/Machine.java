@@ -132,9 +132,9 @@ public final class Machine {
     public StepRecording record(Step step) {
         Machine scratch = copy();
         EventRecorder recorder = new EventRecorder(scratch);
-        StepOutcome outcome = new StepOutcome(step.keyword());
+        StepOutcome outcome = new StepOutcome(step.kind());
         recorder.listen(outcome::add);
-        recorder.emit(new StepStarted(systemId, steps, step.keyword(), StepText.of(step)));
+        recorder.emit(new StepStarted(systemId, steps, step.keyword(), step.text()));
         new StepExecutor(scratch, recorder).run(step);
         return new StepRecording(steps, outcome.outcome(), recorder.events());
     }

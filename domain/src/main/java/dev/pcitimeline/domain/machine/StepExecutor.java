@@ -24,7 +24,7 @@ import dev.pcitimeline.domain.xen.Xen;
 import java.util.List;
 
 /** Turns one step into events on a scratch machine: Xen's own steps here, dom0's in {@link Linux}. */
-final class StepExecutor implements Linux.Dom0Port {
+final class StepExecutor implements Linux.Dom0Port, Step.Visitor<Void> {
     /** Who made a hypercall or write that the scenario itself asked for. */
     static final String SCENARIO = "scenario";
 
@@ -39,54 +39,115 @@ final class StepExecutor implements Linux.Dom0Port {
     }
 
     void run(Step step) {
-        String sys = machine.systemId();
-        if (step instanceof Step.XenBoot) {
-            xenBoot();
-        } else if (step instanceof Step.Reboot) {
-            emit(new FirmwareReset(sys));
-            xenBoot();
-        } else if (step instanceof Step.Dom0Boot s) {
-            linux.boot(s.assignBusses(), s.reporting());
-        } else if (step instanceof Step.Dom0Remove s) {
-            linux.remove(s.bdf());
-        } else if (step instanceof Step.Dom0Rescan s) {
-            linux.rescan(s.bus());
-        } else if (step instanceof Step.LinuxAssignBusses) {
-            linux.assignBusses();
-        } else if (step instanceof Step.WriteBridgeBuses s) {
-            HardwareFunction bridge = hardware().function(s.bridge());
-            BridgeBuses now = bridge.buses();
-            BridgeBuses next = new BridgeBuses(
-                    s.primary() == null ? now.primary() : s.primary(),
-                    s.secondary() == null ? now.secondary() : s.secondary(),
-                    s.subordinate() == null ? now.subordinate() : s.subordinate());
-            emit(new BridgeBusNumbersWritten(sys, bridge.id(), hardware().addressOf(bridge), now, next, SCENARIO,
-                    null, List.of()));
-        } else if (step instanceof Step.EnableSriov s) {
-            linux.enableSriov(s.pf(), s.vfs());
-        } else if (step instanceof Step.DisableSriov s) {
-            linux.disableSriov(s.pf());
-        } else if (step instanceof Step.Add s) {
-            emit(new PciDeviceAddCalled(sys, s.bdf(), s.virtfnOf(), SCENARIO, null, List.of()));
-        } else if (step instanceof Step.Remove s) {
-            emit(new PciDeviceRemoveCalled(sys, s.bdf(), SCENARIO, null, List.of()));
-        } else if (step instanceof Step.Dom0ReportAll s) {
-            linux.reportAll(s.removeFirst());
-        } else if (step instanceof Step.Assign s) {
-            emit(new AssignDeviceCalled(sys, s.bdf(), s.domain(), null, List.of()));
-        } else if (step instanceof Step.Deassign s) {
-            emit(new DeassignDeviceCalled(sys, s.bdf(), null, List.of()));
-        } else if (step instanceof Step.Unplug s) {
-            HardwareFunction f = hardware().function(s.device());
-            Bdf at = hardware().addressOf(f);
-            linux.beforeUnplug(f, s.surprise());
-            emit(new FunctionUnplugged(sys, s.device(), at, hardware().subtreeIds(s.device())));
-        } else if (step instanceof Step.Plug s) {
-            emit(new FunctionPlugged(sys, s.parent(), s.function()));
-            linux.afterPlug(hardware().function(s.function().id()));
-        } else {
-            throw new IllegalArgumentException("unknown step " + step);
-        }
+        step.accept(this);
+    }
+
+    @Override
+    public Void xenBoot(Step.XenBoot s) {
+        xenBoot();
+        return null;
+    }
+
+    @Override
+    public Void reboot(Step.Reboot s) {
+        emit(new FirmwareReset(machine.systemId()));
+        xenBoot();
+        return null;
+    }
+
+    @Override
+    public Void dom0Boot(Step.Dom0Boot s) {
+        linux.boot(s.assignBusses(), s.reporting());
+        return null;
+    }
+
+    @Override
+    public Void dom0Remove(Step.Dom0Remove s) {
+        linux.remove(s.bdf());
+        return null;
+    }
+
+    @Override
+    public Void dom0Rescan(Step.Dom0Rescan s) {
+        linux.rescan(s.bus());
+        return null;
+    }
+
+    @Override
+    public Void linuxAssignBusses(Step.LinuxAssignBusses s) {
+        linux.assignBusses();
+        return null;
+    }
+
+    @Override
+    public Void writeBridgeBuses(Step.WriteBridgeBuses s) {
+        HardwareFunction bridge = hardware().function(s.bridge());
+        BridgeBuses now = bridge.buses();
+        BridgeBuses next = new BridgeBuses(
+                s.primary() == null ? now.primary() : s.primary(),
+                s.secondary() == null ? now.secondary() : s.secondary(),
+                s.subordinate() == null ? now.subordinate() : s.subordinate());
+        emit(new BridgeBusNumbersWritten(machine.systemId(), bridge.id(), hardware().addressOf(bridge), now, next,
+                SCENARIO, null, List.of()));
+        return null;
+    }
+
+    @Override
+    public Void enableSriov(Step.EnableSriov s) {
+        linux.enableSriov(s.pf(), s.vfs());
+        return null;
+    }
+
+    @Override
+    public Void disableSriov(Step.DisableSriov s) {
+        linux.disableSriov(s.pf());
+        return null;
+    }
+
+    @Override
+    public Void add(Step.Add s) {
+        emit(new PciDeviceAddCalled(machine.systemId(), s.bdf(), s.virtfnOf(), SCENARIO, null, List.of()));
+        return null;
+    }
+
+    @Override
+    public Void remove(Step.Remove s) {
+        emit(new PciDeviceRemoveCalled(machine.systemId(), s.bdf(), SCENARIO, null, List.of()));
+        return null;
+    }
+
+    @Override
+    public Void dom0ReportAll(Step.Dom0ReportAll s) {
+        linux.reportAll(s.removeFirst());
+        return null;
+    }
+
+    @Override
+    public Void assign(Step.Assign s) {
+        emit(new AssignDeviceCalled(machine.systemId(), s.bdf(), s.domain(), null, List.of()));
+        return null;
+    }
+
+    @Override
+    public Void deassign(Step.Deassign s) {
+        emit(new DeassignDeviceCalled(machine.systemId(), s.bdf(), null, List.of()));
+        return null;
+    }
+
+    @Override
+    public Void unplug(Step.Unplug s) {
+        HardwareFunction f = hardware().function(s.device());
+        Bdf at = hardware().addressOf(f);
+        linux.beforeUnplug(f, s.surprise());
+        emit(new FunctionUnplugged(machine.systemId(), s.device(), at, hardware().subtreeIds(s.device())));
+        return null;
+    }
+
+    @Override
+    public Void plug(Step.Plug s) {
+        emit(new FunctionPlugged(machine.systemId(), s.parent(), s.function()));
+        linux.afterPlug(hardware().function(s.function().id()));
+        return null;
     }
 
     /** xen-boot: a fresh Xen scans the hardware as it is now, then gives every pdev to dom0. */

@@ -1,5 +1,6 @@
 package dev.pcitimeline.domain.machine;
 
+import dev.pcitimeline.domain.step.Step;
 import dev.pcitimeline.domain.value.Outcome;
 
 /**
@@ -12,11 +13,13 @@ public final class StepOutcome {
     private Outcome outcome = Outcome.OK;
     private boolean sawHypercall;
 
+    public StepOutcome(Step.Kind kind) {
+        this.singleHypercall = kind.singleHypercall();
+    }
+
+    /** For a step known by its stored keyword (a {@code StepStarted} event). */
     public StepOutcome(String keyword) {
-        this.singleHypercall = switch (keyword) {
-            case "add", "remove", "assign", "deassign" -> true;
-            default -> false;
-        };
+        this(Step.Kind.of(keyword));
     }
 
     /** Adds the outcome of one Xen-visible event of the step. */

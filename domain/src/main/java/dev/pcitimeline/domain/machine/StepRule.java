@@ -1,11 +1,9 @@
 package dev.pcitimeline.domain.machine;
 
-import dev.pcitimeline.domain.hardware.Hardware;
 import dev.pcitimeline.domain.hardware.HardwareFunction;
 import dev.pcitimeline.domain.step.Step;
 import dev.pcitimeline.domain.value.Bdf;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -21,7 +19,7 @@ public interface StepRule {
 
     /** Steps that name a device must name a physical function that is in the hardware now. */
     StepRule NAMED_DEVICE_EXISTS = (m, step) -> {
-        for (String id : namedDevices(step)) {
+        for (String id : step.namedDevices().values()) {
             if (!m.hardware().contains(id)) {
                 return Optional.of("unknown device '" + id + "': no function with that id is in the hardware"
                         + (step instanceof Step.Unplug ? " (now)" : ""));
@@ -79,7 +77,7 @@ public interface StepRule {
 
     /** One system is one PCI segment: every address a step names is in it. */
     StepRule ADDRESSES_IN_SEGMENT = (m, step) -> {
-        for (Bdf bdf : namedAddresses(step)) {
+        for (Bdf bdf : step.namedAddresses().values()) {
             if (bdf.segment() != m.segment()) {
                 return Optional.of(bdf + " is in segment " + String.format("%04x", bdf.segment())
                         + ", but this system models segment " + String.format("%04x", m.segment()));
@@ -101,40 +99,5 @@ public interface StepRule {
             }
         }
         return Optional.empty();
-    }
-
-    private static List<String> namedDevices(Step step) {
-        List<String> ids = new ArrayList<>();
-        if (step instanceof Step.WriteBridgeBuses s) {
-            ids.add(s.bridge());
-        } else if (step instanceof Step.EnableSriov s) {
-            ids.add(s.pf());
-        } else if (step instanceof Step.DisableSriov s) {
-            ids.add(s.pf());
-        } else if (step instanceof Step.Unplug s) {
-            ids.add(s.device());
-        } else if (step instanceof Step.Plug s && !Hardware.ROOT.equals(s.parent())) {
-            ids.add(s.parent());
-        }
-        return ids;
-    }
-
-    private static List<Bdf> namedAddresses(Step step) {
-        List<Bdf> out = new ArrayList<>();
-        if (step instanceof Step.Add s) {
-            out.add(s.bdf());
-            if (s.virtfnOf() != null) {
-                out.add(s.virtfnOf());
-            }
-        } else if (step instanceof Step.Remove s) {
-            out.add(s.bdf());
-        } else if (step instanceof Step.Assign s) {
-            out.add(s.bdf());
-        } else if (step instanceof Step.Deassign s) {
-            out.add(s.bdf());
-        } else if (step instanceof Step.Dom0Remove s) {
-            out.add(s.bdf());
-        }
-        return out;
     }
 }

@@ -2,7 +2,7 @@ package dev.pcitimeline.domain.aggregate;
 
 import dev.pcitimeline.domain.command.CreateSystem;
 import dev.pcitimeline.domain.command.RuleViolation;
-import dev.pcitimeline.domain.command.StepCommand;
+import dev.pcitimeline.domain.command.RunStep;
 import dev.pcitimeline.domain.command.StepResult;
 import dev.pcitimeline.domain.event.ConfigRead;
 import dev.pcitimeline.domain.event.SegmentEvent.AssignDeviceCalled;
@@ -140,19 +140,19 @@ class PciSegmentTest {
         return new ConfigRead(bdf(at), register, value, answeredBy);
     }
 
-    static StepCommand cmd(Step step) {
-        return StepCommand.of(SYS, step);
+    static RunStep cmd(Step step) {
+        return new RunStep(SYS, step);
     }
 
-    static StepCommand xenBoot() {
+    static RunStep xenBoot() {
         return cmd(new Step.XenBoot());
     }
 
-    static StepCommand dom0Boot() {
+    static RunStep dom0Boot() {
         return cmd(new Step.Dom0Boot(false, Step.Reporting.DISCOVERY));
     }
 
-    static StepCommand assign(String at, int domain) {
+    static RunStep assign(String at, int domain) {
         return cmd(new Step.Assign(bdf(at), DomainId.of(domain)));
     }
 

@@ -1,7 +1,7 @@
 package dev.pcitimeline.projections.audit;
 
 import dev.pcitimeline.domain.command.CreateSystem;
-import dev.pcitimeline.domain.command.StepCommand;
+import dev.pcitimeline.domain.command.RunStep;
 import dev.pcitimeline.domain.command.StepResult;
 import dev.pcitimeline.domain.hardware.FunctionSpec;
 import dev.pcitimeline.domain.hardware.SriovSpec;
@@ -81,7 +81,7 @@ public final class AuditFixtures {
         gateway.sendAndWait(new CreateSystem(id, scenario, scenario, policy, 0, topology));
         long events = 1;
         for (Step step : steps) {
-            StepResult result = gateway.sendAndWait(StepCommand.of(id, step));
+            StepResult result = gateway.sendAndWait(new RunStep(id, step));
             events = result.events();
         }
         assertThat(queries.awaitProcessed(id, events, Duration.ofSeconds(60))).isTrue();

@@ -1,7 +1,7 @@
 package dev.pcitimeline.projections.it;
 
 import dev.pcitimeline.domain.command.CreateSystem;
-import dev.pcitimeline.domain.command.StepCommand;
+import dev.pcitimeline.domain.command.RunStep;
 import dev.pcitimeline.domain.command.StepResult;
 import dev.pcitimeline.domain.event.SegmentEvent;
 import dev.pcitimeline.domain.step.Step;
@@ -57,7 +57,7 @@ final class Driver {
     }
 
     StepResult run(String id, Step step) {
-        StepResult result = gateway.sendAndWait(StepCommand.of(id, step));
+        StepResult result = gateway.sendAndWait(new RunStep(id, step));
         assertThat(result).isNotNull();
         return result;
     }

@@ -1,7 +1,7 @@
 package dev.pcitimeline.projections.store;
 
 import dev.pcitimeline.domain.command.CreateSystem;
-import dev.pcitimeline.domain.command.StepCommand;
+import dev.pcitimeline.domain.command.RunStep;
 import dev.pcitimeline.domain.command.StepResult;
 import dev.pcitimeline.domain.step.Step;
 import dev.pcitimeline.domain.value.Policy;
@@ -43,7 +43,7 @@ final class ViewsNode {
     }
 
     StepResult run(String id, Step step) {
-        StepResult result = gateway.sendAndWait(StepCommand.of(id, step));
+        StepResult result = gateway.sendAndWait(new RunStep(id, step));
         assertThat(result).isNotNull();
         return result;
     }

@@ -1,6 +1,8 @@
 package dev.pcitimeline.scenarios.format;
 
+import dev.pcitimeline.domain.event.SegmentEvent;
 import dev.pcitimeline.domain.hardware.FunctionSpec;
+import dev.pcitimeline.domain.step.Step;
 import dev.pcitimeline.domain.value.Policy;
 
 import java.util.List;
@@ -42,5 +44,15 @@ public record Scenario(
         topology = List.copyOf(topology);
         initialExpectations = List.copyOf(initialExpectations);
         steps = List.copyOf(steps);
+    }
+
+    /** The event that creates this scenario's machine as system {@code systemId} (the start of every fold of it). */
+    public SegmentEvent.SystemCreated created(String systemId) {
+        return new SegmentEvent.SystemCreated(systemId, name, description, policy, segment, topology);
+    }
+
+    /** The steps alone, in order. */
+    public List<Step> stepList() {
+        return steps.stream().map(ScenarioStep::step).toList();
     }
 }

@@ -4,6 +4,7 @@ import dev.pcitimeline.domain.hardware.BridgeBuses;
 import dev.pcitimeline.domain.hardware.FunctionSpec;
 import dev.pcitimeline.domain.hardware.SriovSpec;
 import dev.pcitimeline.domain.step.Step;
+import dev.pcitimeline.domain.step.StepArguments;
 import dev.pcitimeline.domain.value.Bdf;
 import dev.pcitimeline.domain.value.BusNumber;
 import dev.pcitimeline.domain.value.Devfn;
@@ -26,7 +27,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -54,30 +54,8 @@ public final class ScenarioParser {
     private static final Set<String> TOP_KEYS = Set.of("scenario", "description", "policy", "segment", "topology", "steps");
     private static final Pattern BUS_KEY = Pattern.compile("[0-9]{1,9}|0[xX][0-9a-fA-F]{1,7}");
 
-    /** Every step keyword with the usage shown in error messages (SCENARIOS.md's examples). */
-    private static final Map<String, String> USAGE = usage();
-
-    private static Map<String, String> usage() {
-        Map<String, String> u = new LinkedHashMap<>();
-        u.put("xen-boot", "xen-boot");
-        u.put("reboot", "reboot");
-        u.put("dom0-boot", "dom0-boot or dom0-boot: {assign-busses: true, reporting: discovery}");
-        u.put("dom0-remove", "dom0-remove: {bdf: \"0000:07:01.0\"}");
-        u.put("dom0-rescan", "dom0-rescan: {bus: 6}");
-        u.put("linux-assign-busses", "linux-assign-busses");
-        u.put("write-bridge-buses", "write-bridge-buses: {bridge: tundra, primary: 5, secondary: 6, subordinate: 8}");
-        u.put("enable-sriov", "enable-sriov: {pf: igb0, vfs: 7}");
-        u.put("disable-sriov", "disable-sriov: {pf: igb0}");
-        u.put("add", "add: \"0000:06:00.0\" or add: {bdf: \"0000:03:10.0\", virtfn-of: \"0000:02:00.0\"}");
-        u.put("remove", "remove: \"0000:06:00.0\"");
-        u.put("dom0-report-all", "dom0-report-all or dom0-report-all: {remove-first: true}");
-        u.put("assign", "assign: {bdf: \"0000:07:00.0\", domain: 1}");
-        u.put("deassign", "deassign: {bdf: \"0000:07:00.0\"}");
-        u.put("unplug", "unplug: {device: pcibr, surprise: true}");
-        u.put("plug", "plug: {parent: tundra, function: {id: nic2, devfn: \"02.0\", kind: pci-endpoint}}");
-        u.put("expect", "expect: {outcome: ok, pdevs: [...], ...}");
-        return u;
-    }
+    /** How an {@code expect} entry is written, for error messages (the steps' usages are in {@link Step.Kind}). */
+    private static final String EXPECT_USAGE = "expect: {outcome: ok, pdevs: [...], ...}";
 
     /** Parses a scenario file; the file's name (without directories) is the source in messages. */
     public Scenario parse(Path file) {
@@ -350,119 +328,174 @@ public final class ScenarioParser {
         }
 
         private Step bareStep(String name, int line, String path) {
-            return switch (name) {
-                case "xen-boot" -> new Step.XenBoot();
-                case "reboot" -> new Step.Reboot();
-                case "linux-assign-busses" -> new Step.LinuxAssignBusses();
-                case "dom0-report-all" -> new Step.Dom0ReportAll(false);
-                case "dom0-boot" -> new Step.Dom0Boot(false, Step.Reporting.DISCOVERY);
-                default -> throw USAGE.containsKey(name)
-                        ? error(line, path, "step '" + name + "' needs arguments: " + USAGE.get(name))
-                        : unknownStep(line, path, name);
-            };
+            if ("expect".equals(name)) {
+                throw error(line, path, "step 'expect' needs arguments: " + EXPECT_USAGE);
+            }
+            if (!Step.Kind.exists(name)) {
+                throw unknownStep(line, path, name);
+            }
+            Step.Kind kind = Step.Kind.of(name);
+            if (!kind.bare()) {
+                throw error(line, path, "step '" + name + "' needs arguments: " + kind.usage());
+            }
+            return kind.parse(new MapArguments(null));
         }
 
         private Step stepWithArguments(Entry entry, String path) {
             String keyword = entry.key();
             Node args = entry.value();
-            return switch (keyword) {
-                case "xen-boot", "reboot", "linux-assign-busses" ->
-                        throw error(entry.line(), path, keyword + " takes no arguments: write '- " + keyword + "'");
-                case "dom0-boot" -> {
-                    Fields f = arguments(keyword, args, path, "assign-busses", "reporting");
-                    boolean assignBusses = f.has("assign-busses") && bool(f.get("assign-busses"), f.path("assign-busses"));
-                    Step.Reporting reporting = f.has("reporting")
-                            ? check(f.get("reporting"), f.path("reporting"),
-                                    () -> Step.Reporting.parse(text(f.get("reporting"), f.path("reporting"))))
-                            : Step.Reporting.DISCOVERY;
-                    yield new Step.Dom0Boot(assignBusses, reporting);
-                }
-                case "dom0-remove" -> {
-                    Fields f = arguments(keyword, args, path, "bdf");
-                    yield new Step.Dom0Remove(bdf(f.require("bdf"), f.path("bdf")));
-                }
-                case "dom0-rescan" -> {
-                    Fields f = arguments(keyword, args, path, "bus");
-                    yield new Step.Dom0Rescan(bus(f.require("bus"), f.path("bus"), "bus"));
-                }
-                case "write-bridge-buses" -> {
-                    Fields f = arguments(keyword, args, path, "bridge", "primary", "secondary", "subordinate");
-                    String bridge = id(f.require("bridge"), f.path("bridge"));
-                    yield new Step.WriteBridgeBuses(bridge, optionalBus(f, "primary"), optionalBus(f, "secondary"),
-                            optionalBus(f, "subordinate"));
-                }
-                case "enable-sriov" -> {
-                    Fields f = arguments(keyword, args, path, "pf", "vfs");
-                    String pf = id(f.require("pf"), f.path("pf"));
-                    yield new Step.EnableSriov(pf, (int) integer(f.require("vfs"), f.path("vfs"), 0, 0xffff));
-                }
-                case "disable-sriov" -> {
-                    Fields f = arguments(keyword, args, path, "pf");
-                    yield new Step.DisableSriov(id(f.require("pf"), f.path("pf")));
-                }
-                case "add" -> {
-                    if (!(args instanceof MapNode)) {
-                        yield new Step.Add(bdf(args, path), null);
-                    }
-                    Fields f = arguments(keyword, args, path, "bdf", "virtfn-of");
-                    Bdf bdf = bdf(f.require("bdf"), f.path("bdf"));
-                    yield new Step.Add(bdf, f.has("virtfn-of") ? bdf(f.get("virtfn-of"), f.path("virtfn-of")) : null);
-                }
-                case "remove" -> new Step.Remove(bdf(args, path));
-                case "dom0-report-all" -> {
-                    Fields f = arguments(keyword, args, path, "remove-first");
-                    yield new Step.Dom0ReportAll(f.has("remove-first") && bool(f.get("remove-first"), f.path("remove-first")));
-                }
-                case "assign" -> {
-                    Fields f = arguments(keyword, args, path, "bdf", "domain");
-                    Bdf bdf = bdf(f.require("bdf"), f.path("bdf"));
-                    Node domain = f.require("domain");
-                    yield new Step.Assign(bdf, check(domain, f.path("domain"),
-                            () -> DomainId.guest(intValue(domain, f.path("domain")))));
-                }
-                case "deassign" -> {
-                    Fields f = arguments(keyword, args, path, "bdf");
-                    yield new Step.Deassign(bdf(f.require("bdf"), f.path("bdf")));
-                }
-                case "unplug" -> {
-                    Fields f = arguments(keyword, args, path, "device", "surprise");
-                    String device = id(f.require("device"), f.path("device"));
-                    yield new Step.Unplug(device, f.has("surprise") && bool(f.get("surprise"), f.path("surprise")));
-                }
-                case "plug" -> {
-                    Fields f = arguments(keyword, args, path, "parent", "function");
-                    Node parentNode = f.require("parent");
-                    String parent = id(parentNode, f.path("parent"));
-                    Node function = f.require("function");
-                    // A plugged subtree is checked on its own: whether its ids or slot clash with the
-                    // hardware depends on the steps before it, which is the model's business.
-                    FunctionSpec spec = function(function, f.path("function"), Step.Plug.ROOT.equals(parent),
-                            new HashMap<>(), new HashMap<>());
-                    yield new Step.Plug(parent, spec);
-                }
-                case "expect" -> throw error(entry.line(), path,
-                        "expect is not a step: it checks the state inside a scenario file");
-                default -> throw unknownStep(entry.line(), path, keyword);
-            };
+            if ("expect".equals(keyword)) {
+                throw error(entry.line(), path, "expect is not a step: it checks the state inside a scenario file");
+            }
+            if (!Step.Kind.exists(keyword)) {
+                throw unknownStep(entry.line(), path, keyword);
+            }
+            Step.Kind kind = Step.Kind.of(keyword);
+            if (kind.scalarKey() != null && (kind.keys().isEmpty() || !(args instanceof MapNode))) {
+                return kind.parse(new ScalarArgument(kind.scalarKey(), args, path));
+            }
+            if (kind.keys().isEmpty()) {
+                throw error(entry.line(), path, keyword + " takes no arguments: write '- " + keyword + "'");
+            }
+            return kind.parse(new MapArguments(fields(args, path, "a map of arguments (usage: " + kind.usage() + ")",
+                    kind.keys())));
         }
 
-        private Fields arguments(String keyword, Node args, String path, String... keys) {
-            return fields(args, path, "a map of arguments (usage: " + USAGE.get(keyword) + ")", Set.of(keys));
+        /** A step's arguments in map form, each value read and reported at its own line and key. */
+        private final class MapArguments implements StepArguments {
+            /** null: a step written without arguments. */
+            private final Fields f;
+
+            MapArguments(Fields f) {
+                this.f = f;
+            }
+
+            @Override
+            public boolean has(String key) {
+                return f != null && f.has(key);
+            }
+
+            @Override
+            public Bdf bdf(String key) {
+                return Reader.this.bdf(f.require(key), f.path(key));
+            }
+
+            @Override
+            public int bus(String key) {
+                return Reader.this.bus(f.require(key), f.path(key), key);
+            }
+
+            @Override
+            public String id(String key) {
+                return Reader.this.id(f.require(key), f.path(key));
+            }
+
+            @Override
+            public int integer(String key, int min, int max) {
+                return (int) Reader.this.integer(f.require(key), f.path(key), min, max);
+            }
+
+            @Override
+            public boolean flag(String key) {
+                return has(key) && bool(f.get(key), f.path(key));
+            }
+
+            @Override
+            public DomainId guest(String key) {
+                Node domain = f.require(key);
+                return check(domain, f.path(key), () -> DomainId.guest(intValue(domain, f.path(key))));
+            }
+
+            @Override
+            public Step.Reporting reporting(String key) {
+                Node reporting = f.require(key);
+                return check(reporting, f.path(key), () -> Step.Reporting.parse(text(reporting, f.path(key))));
+            }
+
+            @Override
+            public FunctionSpec function(String key, boolean onRootBus) {
+                // A plugged subtree is checked on its own: whether its ids or slot clash with the
+                // hardware depends on the steps before it, which is the model's business.
+                return Reader.this.function(f.require(key), f.path(key), onRootBus, new HashMap<>(), new HashMap<>());
+            }
         }
 
-        private Integer optionalBus(Fields f, String key) {
-            return f.has(key) ? bus(f.get(key), f.path(key), key) : null;
+        /** A step written with a lone value ({@code add: "0000:06:00.0"}): that value is its BDF argument. */
+        private final class ScalarArgument implements StepArguments {
+            private final String key;
+            private final Node value;
+            private final String path;
+
+            ScalarArgument(String key, Node value, String path) {
+                this.key = key;
+                this.value = value;
+                this.path = path;
+            }
+
+            @Override
+            public boolean has(String k) {
+                return key.equals(k);
+            }
+
+            @Override
+            public Bdf bdf(String k) {
+                return Reader.this.bdf(value(k), path);
+            }
+
+            private Node value(String k) {
+                if (!key.equals(k)) {
+                    throw new IllegalStateException("a lone step value stands for '" + key + "', not '" + k + "'");
+                }
+                return value;
+            }
+
+            @Override
+            public int bus(String k) {
+                return Reader.this.bus(value(k), path, k);
+            }
+
+            @Override
+            public String id(String k) {
+                return Reader.this.id(value(k), path);
+            }
+
+            @Override
+            public int integer(String k, int min, int max) {
+                return (int) Reader.this.integer(value(k), path, min, max);
+            }
+
+            @Override
+            public boolean flag(String k) {
+                return has(k) && bool(value(k), path);
+            }
+
+            @Override
+            public DomainId guest(String k) {
+                Node domain = value(k);
+                return check(domain, path, () -> DomainId.guest(intValue(domain, path)));
+            }
+
+            @Override
+            public Step.Reporting reporting(String k) {
+                Node reporting = value(k);
+                return check(reporting, path, () -> Step.Reporting.parse(text(reporting, path)));
+            }
+
+            @Override
+            public FunctionSpec function(String k, boolean onRootBus) {
+                return Reader.this.function(value(k), path, onRootBus, new HashMap<>(), new HashMap<>());
+            }
         }
 
         private ScenarioException unknownStep(int line, String path, String name) {
-            return error(line, path, "unknown step '" + name + "': expected one of " + String.join(", ", USAGE.keySet()));
+            return error(line, path, "unknown step '" + name + "': expected one of " + Step.Kind.keywords() + ", expect");
         }
 
         // ---- expect ----
 
         /** @param beforeFirstStep no step precedes it, so there is no outcome to check */
         private Expectation expectation(Entry entry, String path, boolean beforeFirstStep) {
-            Fields f = fields(entry.value(), path, "a map of expectations, as in " + USAGE.get("expect"),
+            Fields f = fields(entry.value(), path, "a map of expectations, as in " + EXPECT_USAGE,
                     Set.of("outcome", "bus2bridge", "pdevs", "upstream", "contexts", "findings", "hung", "policy"));
             Outcome outcome = null;
             if (f.has("outcome")) {

@@ -1,7 +1,7 @@
 package dev.pcitimeline.scenarios.runner;
 
 import dev.pcitimeline.domain.command.CreateSystem;
-import dev.pcitimeline.domain.command.StepCommand;
+import dev.pcitimeline.domain.command.RunStep;
 import dev.pcitimeline.domain.command.StepResult;
 import dev.pcitimeline.projections.query.StateDocument;
 import dev.pcitimeline.projections.query.StateDocument.ExpectationEntry;
@@ -52,7 +52,7 @@ public final class ScenarioRunner {
             results.addAll(ExpectationChecker.check(-1, e, queries.state(system, (int) events, null, e.policy())));
         }
         for (ScenarioStep step : scenario.steps()) {
-            StepResult result = gateway.sendAndWait(StepCommand.of(system, step.step()));
+            StepResult result = gateway.sendAndWait(new RunStep(system, step.step()));
             events = result.events();
             await(system, events);
             for (Expectation e : step.expectations()) {

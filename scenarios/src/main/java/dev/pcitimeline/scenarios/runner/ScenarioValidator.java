@@ -26,7 +26,6 @@ public final class ScenarioValidator {
 
     /** Which step field each rule is about, for the error's key. */
     private static final Map<StepRule, String> FIELD = Map.of(
-            StepRule.ADDRESSES_IN_SEGMENT, "bdf",
             StepRule.BUS_REGISTERS_ON_BRIDGES_ONLY, "bridge",
             StepRule.SRIOV_ON_PHYSICAL_FUNCTIONS_ONLY, "pf",
             StepRule.VF_COUNT_WITHIN_TOTAL, "vfs",
@@ -39,8 +38,7 @@ public final class ScenarioValidator {
     public static void validate(Scenario scenario) {
         Machine machine;
         try {
-            machine = Machine.created(new SegmentEvent.SystemCreated("validation", scenario.name(),
-                    scenario.description(), scenario.policy(), scenario.segment(), scenario.topology()));
+            machine = Machine.created(scenario.created("validation"));
         } catch (IllegalArgumentException e) {
             throw new ScenarioException(scenario.source(), 1, "topology", e.getMessage());
         }
@@ -61,17 +59,18 @@ public final class ScenarioValidator {
         }
     }
 
-    /** The step field {@code rule} is about, e.g. {@code pf} for an unknown PF id: also names the field of a refused REST step. */
-    public static String field(StepRule rule, Step step) {
+    /**
+     * The step field {@code rule} is about on {@code machine}: the argument naming a device the hardware lacks, or
+     * an address outside the segment (the step says which argument names what), else the rule's own field.
+     */
+    private static String field(StepRule rule, Step step, int segment, Machine machine) {
         if (rule == StepRule.NAMED_DEVICE_EXISTS) {
-            if (step instanceof Step.WriteBridgeBuses) {
-                return "bridge";
-            } else if (step instanceof Step.Unplug) {
-                return "device";
-            } else if (step instanceof Step.Plug) {
-                return "parent";
-            }
-            return "pf";
+            return step.namedDevices().entrySet().stream().filter(e -> !machine.hardware().contains(e.getValue()))
+                    .map(Map.Entry::getKey).findFirst().orElse("");
+        }
+        if (rule == StepRule.ADDRESSES_IN_SEGMENT) {
+            return step.namedAddresses().entrySet().stream().filter(e -> e.getValue().segment() != segment)
+                    .map(Map.Entry::getKey).findFirst().orElse("");
         }
         return FIELD.getOrDefault(rule, "");
     }
@@ -80,7 +79,7 @@ public final class ScenarioValidator {
      * The field {@code rule} is about on this machine, as precise as the hardware tells: for a refused
      * {@code plug}, {@code parent} (not a bridge), {@code function.devfn} (the slot is taken) or the
      * {@code id} of the first function of the plugged subtree whose id is in use, e.g.
-     * {@code function.children[0].id}; otherwise {@link #field(StepRule, Step)}.
+     * {@code function.children[0].id}; otherwise the argument the step names the missing device or foreign address with, or the rule's own field.
      */
     public static String field(StepRule rule, Step step, Machine machine) {
         if (rule == StepRule.PLUG_SLOT_FREE && step instanceof Step.Plug plug) {
@@ -107,7 +106,7 @@ public final class ScenarioValidator {
                 return used;
             }
         }
-        return field(rule, step);
+        return field(rule, step, machine.segment(), machine);
     }
 
     /** The path of the id of the first function of {@code spec}'s subtree (pre-order) whose id the hardware has. */
