@@ -2,7 +2,6 @@ package dev.pcitimeline.scenarios.importer;
 
 import dev.pcitimeline.domain.hardware.FunctionSpec;
 import dev.pcitimeline.domain.hardware.SriovSpec;
-import dev.pcitimeline.domain.machine.StepText;
 import dev.pcitimeline.domain.step.Step;
 import dev.pcitimeline.domain.value.Policy;
 import dev.pcitimeline.scenarios.format.ExpectedFinding;
@@ -122,7 +121,7 @@ public final class ScenarioWriter {
     }
 
     /**
-     * One step, without a comment. The timeline's {@link StepText} names only a plugged function's id, devfn
+     * One step, without a comment. The timeline's {@link Step#text()} names only a plugged function's id, devfn
      * and kind; a file needs the whole subtree with its registers, so {@code plug} is written here in full.
      */
     public ScenarioWriter step(Step step) {
@@ -131,7 +130,7 @@ public final class ScenarioWriter {
             function(p.function(), " ".repeat(8), 8, true, Map.of(), Map.of());
             return this;
         }
-        return step(StepText.of(step), null);
+        return step(step.text(), null);
     }
 
     /** An {@code expect} entry asserting that {@code finding} holds after the step before it. */
