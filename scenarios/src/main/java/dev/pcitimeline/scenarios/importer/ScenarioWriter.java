@@ -121,7 +121,7 @@ public final class ScenarioWriter {
     }
 
     /**
-     * One step, without a comment. A step's own {@link Step#text()} (the timeline's) names only a plugged function's id, devfn
+     * One step, without a comment. The timeline's {@link Step#text()} names only a plugged function's id, devfn
      * and kind; a file needs the whole subtree with its registers, so {@code plug} is written here in full.
      */
     public ScenarioWriter step(Step step) {
