@@ -116,8 +116,8 @@ public final class Bench {
                 machine.apply(events.get(i), XenTrace.NONE);
             }
             long nanos = System.nanoTime() - t;
-            if (machine.events() != events.size()) {
-                throw new IllegalStateException("the fold reached event " + machine.events() + " of " + events.size());
+            if (machine.eventCount() != events.size()) {
+                throw new IllegalStateException("the fold reached event " + machine.eventCount() + " of " + events.size());
             }
             rates[round] = (events.size() - 1) / (nanos / 1e9);
         }

@@ -49,7 +49,7 @@ public class PciSegment {
         StepRule.firstViolation(machine, step).ifPresent(message -> {
             throw new RuleViolation(step.keyword() + ": " + message);
         });
-        long before = machine.events();
+        long before = machine.eventCount();
         StepRecording recording = machine.record(step);
         recording.events().forEach(e -> apply(e));
         long marker = before + 1;

@@ -46,9 +46,9 @@ public final class HistoryLandmarks {
         List<StepSpan> spans = new ArrayList<>();
         List<Bus2BridgeWrite> writes = new ArrayList<>();
         for (Step step : steps) {
-            long marker = machine.events() + 1;
+            long marker = machine.eventCount() + 1;
             for (SegmentEvent event : machine.record(step).events()) {
-                long number = machine.events() + 1;
+                long number = machine.eventCount() + 1;
                 machine.apply(event, new XenTrace() {
                     @Override
                     public void bus2bridgeWritten(int bus, Bus2BridgeEntry before, Bus2BridgeEntry after,
@@ -57,9 +57,9 @@ public final class HistoryLandmarks {
                     }
                 });
             }
-            spans.add(new StepSpan(spans.size(), marker, machine.events()));
+            spans.add(new StepSpan(spans.size(), marker, machine.eventCount()));
         }
-        return new HistoryLandmarks(spans, writes, machine.events());
+        return new HistoryLandmarks(spans, writes, machine.eventCount());
     }
 
     /** The last event of the history (SystemCreated is event 1). */

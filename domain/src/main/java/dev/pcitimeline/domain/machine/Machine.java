@@ -168,12 +168,12 @@ public final class Machine {
     }
 
     /** Events folded so far (the state's {@code event}). */
-    public long events() {
+    public long eventCount() {
         return events;
     }
 
     /** Steps started so far; the last one's index is {@code steps() - 1}. */
-    public int steps() {
+    public int stepCount() {
         return steps;
     }
 

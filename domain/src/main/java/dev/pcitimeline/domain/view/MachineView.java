@@ -48,7 +48,7 @@ public record MachineView(long event, int step, boolean hung, List<PdevRow> pdev
     public static MachineView of(Machine machine, Xen expected) {
         Xen xen = machine.xen();
         int seg = machine.segment();
-        return new MachineView(machine.events(), machine.steps() - 1, xen.hung(), pdevs(xen), bus2bridge(xen),
+        return new MachineView(machine.eventCount(), machine.stepCount() - 1, xen.hung(), pdevs(xen), bus2bridge(xen),
                 upstream(xen), contexts(xen), hardware(machine.hardware()),
                 Findings.of(machine.hardware(), xen, expected));
     }
@@ -63,7 +63,7 @@ public record MachineView(long event, int step, boolean hung, List<PdevRow> pdev
     public static MachineView next(MachineView previous, Machine machine, Xen expected, boolean hardwareChanged,
                                    boolean xenChanged, Bus2BridgeMemo memo) {
         if (!hardwareChanged && !xenChanged) {
-            return new MachineView(machine.events(), machine.steps() - 1, previous.hung, previous.pdevs,
+            return new MachineView(machine.eventCount(), machine.stepCount() - 1, previous.hung, previous.pdevs,
                     previous.bus2bridge, previous.upstream, previous.contexts, previous.hardware, previous.findings);
         }
         Xen xen = machine.xen();
@@ -80,7 +80,7 @@ public record MachineView(long event, int step, boolean hung, List<PdevRow> pdev
         List<HardwareRow> hardware = hardwareChanged ? same(previous.hardware, hardware(machine.hardware()))
                 : previous.hardware;
         List<Finding> findings = same(previous.findings, Findings.of(machine.hardware(), xen, expected, memo));
-        return new MachineView(machine.events(), machine.steps() - 1, xen.hung(), pdevs, bus2bridge, upstream,
+        return new MachineView(machine.eventCount(), machine.stepCount() - 1, xen.hung(), pdevs, bus2bridge, upstream,
                 contexts, hardware, findings);
     }
 

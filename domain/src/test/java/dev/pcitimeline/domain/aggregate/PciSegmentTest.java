@@ -239,8 +239,8 @@ class PciSegmentTest {
                     .expectSuccessfulHandlerExecution()
                     .expectEvents(new SystemCreated(SYS, "seed", "the report", Policy.XEN_4_4, 0, seed()))
                     .expectState(seg -> {
-                        assertThat(seg.machine().events()).as("SystemCreated is event 1").isEqualTo(1);
-                        assertThat(seg.machine().steps()).isZero();
+                        assertThat(seg.machine().eventCount()).as("SystemCreated is event 1").isEqualTo(1);
+                        assertThat(seg.machine().stepCount()).isZero();
                         assertThat(seg.machine().hardware().function("pcibr").buses()).isEqualTo(buses(6, 7, 7));
                         assertThat(seg.machine().xen().pdevs()).as("Xen has not booted").isEmpty();
                     });

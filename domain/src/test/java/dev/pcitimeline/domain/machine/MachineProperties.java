@@ -101,7 +101,7 @@ class MachineProperties {
         }
         assertThat(fresh.snapshot()).isEqualTo(run.machine().snapshot());
         assertThat(fresh).as("machines with equal state are equal").isEqualTo(run.machine());
-        assertThat(fresh.events()).isEqualTo(1 + run.recordings().stream().mapToLong(r -> r.events().size()).sum());
+        assertThat(fresh.eventCount()).isEqualTo(1 + run.recordings().stream().mapToLong(r -> r.events().size()).sum());
     }
 
     @Property(tries = 200, edgeCases = EdgeCasesMode.NONE)
@@ -332,7 +332,7 @@ class MachineProperties {
             List<HardwareFunction> bridges = bridges(functions);
             String parent = flag || bridges.isEmpty() ? Hardware.ROOT : pick(bridges, a).id();
             DeviceKind kind = ALL_KINDS[Math.floorMod(b, ALL_KINDS.length)];
-            String id = "plug" + m.events();
+            String id = "plug" + m.eventCount();
             Devfn devfn = new Devfn(Math.floorMod(c, 4) * 8 + (c >> 2 & 1));
             Integer rootBus = Hardware.ROOT.equals(parent) ? (c & 0x40) == 0 ? 0 : busValue(c >> 8) : null;
             BridgeBuses buses = kind.isBridge() ? new BridgeBuses(busValue(a), busValue(b >> 4), busValue(c >> 12)) : null;

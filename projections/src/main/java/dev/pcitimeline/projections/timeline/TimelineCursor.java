@@ -176,11 +176,11 @@ public final class TimelineCursor {
      * when either did (about a third of a history's events change neither: markers, dom0's own bookkeeping).
      */
     private Advance settle(SegmentEvent event, Outcome outcome, Outcome recorded, boolean xenChanged) {
-        long n = machine.events();
+        long n = machine.eventCount();
         if (event instanceof StepStarted s) {
-            if (s.index() != machine.steps() - 1) {
+            if (s.index() != machine.stepCount() - 1) {
                 throw new IllegalStateException("event " + n + " starts step " + s.index() + " but it is step "
-                        + (machine.steps() - 1) + " of the history");
+                        + (machine.stepCount() - 1) + " of the history");
             }
             steps.add(new StepRecord(s.index(), s.keyword(), s.text(), n, 0, 0, Outcome.OK));
             stepOutcome = new StepOutcome(s.keyword());
@@ -250,7 +250,7 @@ public final class TimelineCursor {
 
     /** Events folded so far, SystemCreated included. */
     public long events() {
-        return machine.events();
+        return machine.eventCount();
     }
 
     /** A copy of the fresh boot the findings compare against: XEN-MODEL.md §5's expected state now. */

@@ -113,7 +113,7 @@ public final class SyntheticHistoryGenerator {
         }
         SyntheticHistoryGenerator g = new SyntheticHistoryGenerator(seed, systemId, keepEvents, Mix.BENCH);
         g.start();
-        while (g.machine.events() < targetEvents) {
+        while (g.machine.eventCount() < targetEvents) {
             g.run(g.next());
         }
         return g.history(seed);
@@ -148,7 +148,7 @@ public final class SyntheticHistoryGenerator {
 
     private SyntheticHistory history(long seed) {
         return new SyntheticHistory(seed, created.systemId(), created.scenario(), created.description(),
-                created.policy(), created.segment(), created.topology(), steps, machine.events(), events);
+                created.policy(), created.segment(), created.topology(), steps, machine.eventCount(), events);
     }
 
     /** Checks the step against every rule on the machine as it is, then folds its events. */

@@ -132,6 +132,6 @@ class FuzzerTest {
             steps.add(step.step());
         }
         return new SyntheticHistory(0, "planted", s.name(), s.description(), s.policy(), s.segment(), s.topology(),
-                steps, machine.events(), events);
+                steps, machine.eventCount(), events);
     }
 }

@@ -47,7 +47,7 @@ class SyntheticHistoryGeneratorTest {
                 events.addAll(recording.events());
             }
             assertThat(events).isEqualTo(h.events());
-            assertThat(machine.events()).isEqualTo(h.eventCount()).isGreaterThanOrEqualTo(5_000);
+            assertThat(machine.eventCount()).isEqualTo(h.eventCount()).isGreaterThanOrEqualTo(5_000);
             assertThat(h.events()).hasSize((int) h.eventCount());
         }
     }
