@@ -2,6 +2,9 @@ package dev.pcitimeline.app.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pcitimeline.domain.machine.HistoryLandmarks;
+import dev.pcitimeline.domain.xen.Bus2BridgeWriteCause;
+import dev.pcitimeline.scenarios.format.ScenarioParser;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -121,13 +124,18 @@ class AuditCommandTest {
         Run r = run("audit", table.toString(), "--bus", "6");
 
         assertThat(r.exit()).as(r.err()).isZero();
+        // where things happened, by meaning: the end, and alloc_pdev's two fills of entry 6 (boot scan, dom0's report)
+        HistoryLandmarks at = new ScenarioParser().parse(table).landmarks();
+        long end = at.lastEvent();
+        long bootFill = at.write(6, Bus2BridgeWriteCause.Rule.ALLOC_FILL, 0);
+        long reportFill = at.write(6, Bus2BridgeWriteCause.Rule.ALLOC_FILL, 1);
         assertThat(r.out()).startsWith("== bus2bridge[06] (bus 6) of report-exact-table");
-        assertThat(r.out()).contains("after event 68, step 2",
-                "bus2bridge[06] after event 68 under xen-4.4: 06:00.0; a fresh boot on this hardware gives unmapped",
-                "BUS2BRIDGE_SELF since event 42");
+        assertThat(r.out()).contains("after event " + end + ", step 2",
+                "bus2bridge[06] after event " + end + " under xen-4.4: 06:00.0; a fresh boot on this hardware gives unmapped",
+                "BUS2BRIDGE_SELF since event " + reportFill);
         // the table: one row per write, then one explanation per write with the reads behind it
-        assertThat(r.out()).containsPattern("\\n  10 +0 +alloc_pdev 0000:05:00.0 \\(boot scan\\) +alloc_pdev fill +unmapped +05:00.0 +ok\\n");
-        assertThat(r.out()).containsPattern("\\n  42 +1 +PHYSDEVOP_pci_device_add 0000:06:00.0 +alloc_pdev fill +05:00.0 +06:00.0 +ok\\n");
+        assertThat(r.out()).containsPattern("\\n  " + bootFill + " +0 +alloc_pdev 0000:05:00.0 \\(boot scan\\) +alloc_pdev fill +unmapped +05:00.0 +ok\\n");
+        assertThat(r.out()).containsPattern("\\n  " + reportFill + " +1 +PHYSDEVOP_pci_device_add 0000:06:00.0 +alloc_pdev fill +05:00.0 +06:00.0 +ok\\n");
         assertThat(r.out()).contains("  event 42: dom0 reported 06:00.0 (tundra) at discovery during step 1 dom0-boot"
                 + " while its registers still held the firmware values 05/06/07",
                 "    Xen read at 06:00.0: class=0604 (tundra), secondary=06 (tundra), subordinate=07 (tundra)");

@@ -2,7 +2,6 @@ package dev.pcitimeline.app.ui;
 
 import dev.pcitimeline.domain.machine.HistoryLandmarks;
 import dev.pcitimeline.domain.xen.Bus2BridgeWriteCause;
-import dev.pcitimeline.scenarios.format.Scenario;
 import dev.pcitimeline.scenarios.format.ScenarioParser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -44,7 +43,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TimeTravelUiTest {
     static final Path SCENARIO = Path.of("..", "scenarios", "library", "report-exact-table.yaml");
     /** Where that history does what, by meaning: its steps recorded on the pure model, as the service records them. */
-    static final HistoryLandmarks HISTORY = landmarks(SCENARIO);
+    static final HistoryLandmarks HISTORY = new ScenarioParser().parse(SCENARIO).landmarks();
     /** The end of the history, of step 0 (xen-boot) and of step 1 (dom0-boot with assign-busses). */
     static final String END = String.valueOf(HISTORY.lastEvent());
     static final String END_OF_XEN_BOOT = String.valueOf(HISTORY.endOfStep(0));
@@ -97,11 +96,6 @@ class TimeTravelUiTest {
         if (browser != null) {
             browser.close();
         }
-    }
-
-    static HistoryLandmarks landmarks(Path file) {
-        Scenario scenario = new ScenarioParser().parse(file);
-        return HistoryLandmarks.record(scenario.created("ui"), scenario.stepList());
     }
 
     String base() {

@@ -2,6 +2,7 @@ package dev.pcitimeline.scenarios.format;
 
 import dev.pcitimeline.domain.event.SegmentEvent;
 import dev.pcitimeline.domain.hardware.FunctionSpec;
+import dev.pcitimeline.domain.machine.HistoryLandmarks;
 import dev.pcitimeline.domain.step.Step;
 import dev.pcitimeline.domain.value.Policy;
 
@@ -49,6 +50,11 @@ public record Scenario(
     /** The event that creates this scenario's machine as system {@code systemId} (the start of every fold of it). */
     public SegmentEvent.SystemCreated created(String systemId) {
         return new SegmentEvent.SystemCreated(systemId, name, description, policy, segment, topology);
+    }
+
+    /** Where this scenario's history does what (step ends, bus2bridge writes), as a store would number it. */
+    public HistoryLandmarks landmarks() {
+        return HistoryLandmarks.record(created("landmarks"), stepList());
     }
 
     /** The steps alone, in order. */
