@@ -370,8 +370,7 @@ class PciSegmentTest {
                 .when(cmd(new Step.Reboot()))
                 .expectEvents(events(new StepStarted(SYS, 1, "reboot", "reboot"), new FirmwareReset(SYS),
                         seedBootEvents()))
-                // SystemCreated 1, write 2..3; reboot: marker 4, nine events 5..12
-                .expectResultMessagePayload(new StepResult(1, OK, 5, 12, 12))
+                .expectResultMessagePayloadMatching(stepResult(1, OK, 8))
                 .expectState(seg -> assertThat(seg.machine().hardware().function("pcibr").buses())
                         .isEqualTo(buses(6, 7, 7)));
     }
@@ -416,14 +415,37 @@ class PciSegmentTest {
                         written("tundra", tundra, buses(2, 3, 0xff), buses(2, 3, 4)),
                         written("rp3", rp3, buses(0, 2, 0xff), buses(0, 2, 4)),
                         andNoMore())))
-                // after xen-boot (events 1..9): marker 10, twenty events 11..30
-                .expectResultMessagePayload(new StepResult(1, OK, 11, 30, 30))
+                .expectResultMessagePayloadMatching(stepResult(1, OK, 20))
                 .expectState(seg -> {
                     assertThat(entry(seg, 6)).isEqualTo("02:00.0");
                     assertThat(entry(seg, 7)).isEqualTo("03:01.0");
                     assertThat(seg.machine().dom0().known()).containsOnlyKeys("igb0", "rp3", "tundra", "pcibr", "nic-old");
                     assertThat(seg.machine().dom0().assignBusses()).isTrue();
                 });
+    }
+
+    /**
+     * The handler's answer for step {@code index} with {@code outcome} that produced {@code produced} events after its
+     * marker, wherever the history before it put them: the last event is the system's last, and the range holds exactly
+     * the step's own events (none: 0, 0). Tests that are not about numbering match this instead of pinning numbers, so
+     * a model that adds an event to an earlier step moves none of them (xen-boot's own test pins its 3..9).
+     */
+    static Matcher<StepResult> stepResult(int index, Outcome outcome, int produced) {
+        return new BaseMatcher<>() {
+            @Override
+            public boolean matches(Object item) {
+                return item instanceof StepResult r && r.step() == index && r.outcome() == outcome
+                        && (produced == 0
+                        ? r.firstEvent() == 0 && r.lastEvent() == 0 && r.events() >= 2
+                        : r.lastEvent() == r.events() && r.lastEvent() - r.firstEvent() + 1 == produced
+                        && r.firstEvent() >= 3);
+            }
+
+            @Override
+            public void describeTo(Description d) {
+                d.appendText("step " + index + " " + outcome + " with " + produced + " event(s) of its own, ending the history");
+            }
+        };
     }
 
     static Matcher<Object> discovered(String id, String at) {
@@ -460,8 +482,7 @@ class PciSegmentTest {
                         new PciDeviceRemoveCalled(SYS, bdf("05:00.0"), "dom0", OK,
                                 List.of(read("05:00.0", "secondary", 6, "tundra"), read("05:00.0", "subordinate", 7, "tundra"))),
                         new FunctionForgottenByDom0(SYS, "tundra", bdf("05:00.0")))
-                // xen-boot 2..9, dom0-boot 10..21 (marker + Dom0Booted + 5 x discovered/add); marker 22, 23..28
-                .expectResultMessagePayload(new StepResult(2, OK, 23, 28, 28))
+                .expectResultMessagePayloadMatching(stepResult(2, OK, 6))
                 .expectState(seg -> {
                     assertThat(seg.machine().xen().pdevs()).extracting(p -> p.bdf().shortText())
                             .containsExactly("00:02.0", "00:1c.0");
@@ -492,7 +513,7 @@ class PciSegmentTest {
                                 read("07:00.0", "class", ENDPOINT_CLASS, "nic-old"),
                                 read("05:00.0", "class", BRIDGE_CLASS, "tundra"))))
                 // 21 events after dom0-boot, dom0-remove 22..26 (marker + 2 x remove/forgotten); marker 27, 28..31
-                .expectResultMessagePayload(new StepResult(3, OK, 28, 31, 31))
+                .expectResultMessagePayloadMatching(stepResult(3, OK, 4))
                 .expectState(seg -> {
                     assertThat(entry(seg, 7)).isEqualTo("06:01.0");
                     assertThat(contexts(seg)).isEqualTo(Map.of("00:02.0", 0, "05:00.0", 0, "06:00.0", 0, "07:00.0", 0));
@@ -517,7 +538,7 @@ class PciSegmentTest {
                         dom0Write("pcibr", pcibr, buses(3, 4, 0xff), buses(3, 4, 4)),
                         dom0Write("tundra", tundra, buses(2, 3, 0xff), buses(2, 3, 4)),
                         dom0Write("rp3", rp3, buses(0, 2, 0xff), buses(0, 2, 4)))
-                .expectResultMessagePayload(new StepResult(0, OK, 3, 11, 11))
+                .expectResultMessagePayloadMatching(stepResult(0, OK, 9))
                 .expectState(seg -> assertThat(seg.machine().dom0().known()).isEmpty());
     }
 
@@ -535,7 +556,7 @@ class PciSegmentTest {
                                 "write-bridge-buses: {bridge: pcibr, secondary: 9, subordinate: 9}"),
                         new BridgeBusNumbersWritten(SYS, "pcibr", bdf("06:01.0"), buses(6, 7, 7), buses(6, 9, 9),
                                 "scenario", OK, List.of()))
-                .expectResultMessagePayload(new StepResult(0, OK, 3, 3, 3))
+                .expectResultMessagePayloadMatching(stepResult(0, OK, 1))
                 .expectState(seg -> {
                     assertThat(seg.machine().hardware().function("pcibr").buses()).isEqualTo(buses(6, 9, 9));
                     assertThat(seg.machine().hardware().answerAt(9, 0)).isNull();
@@ -554,7 +575,7 @@ class PciSegmentTest {
                         new StepStarted(SYS, 1, "write-bridge-buses", "write-bridge-buses: {bridge: pcibr, subordinate: 255}"),
                         new BridgeBusNumbersWritten(SYS, "pcibr", bdf("06:01.0"), buses(6, 7, 7), buses(6, 7, 0xff),
                                 "scenario", HUNG, List.of()))
-                .expectResultMessagePayload(new StepResult(1, HUNG, 11, 11, 11))
+                .expectResultMessagePayloadMatching(stepResult(1, HUNG, 1))
                 .expectState(seg -> {
                     assertThat(seg.machine().xen().hung()).isTrue();
                     assertThat(entry(seg, 0)).isEqualTo("06:01.0");
@@ -578,7 +599,7 @@ class PciSegmentTest {
                         new FunctionDiscoveredByDom0(SYS, "igb0.vf1", bdf("01:12.2")),
                         new PciDeviceAddCalled(SYS, bdf("01:12.2"), bdf("00:02.0"), "dom0", OK,
                                 List.of(read("01:12.2", "class", ENDPOINT_CLASS, "igb0.vf1"))))
-                .expectResultMessagePayload(new StepResult(1, OK, 11, 15, 15))
+                .expectResultMessagePayloadMatching(stepResult(1, OK, 5))
                 .expectState(seg -> {
                     assertThat(pdev(seg, "01:12.0").virtfnOf()).isEqualTo(bdf("00:02.0"));
                     assertThat(pdev(seg, "01:12.0").type()).isEqualTo(XenDeviceType.PCIe_ENDPOINT);
@@ -598,8 +619,7 @@ class PciSegmentTest {
                         new PciDeviceRemoveCalled(SYS, bdf("01:12.2"), "dom0", OK, List.of()),
                         new FunctionForgottenByDom0(SYS, "igb0.vf1", bdf("01:12.2")),
                         new SriovVfsDisabled(SYS, "igb0", bdf("00:02.0"), 2))
-                // xen-boot 2..9, enable-sriov 10..15; marker 16, 17..21
-                .expectResultMessagePayload(new StepResult(2, OK, 17, 21, 21))
+                .expectResultMessagePayloadMatching(stepResult(2, OK, 5))
                 .expectState(seg -> {
                     assertThat(seg.machine().hardware().function("igb0").vfsEnabled()).isZero();
                     assertThat(pdev(seg, "01:12.0")).isNull();
@@ -618,7 +638,7 @@ class PciSegmentTest {
                         new StepStarted(SYS, 0, "add", "add: \"0000:07:00.0\""),
                         new PciDeviceAddCalled(SYS, bdf("07:00.0"), null, "scenario", OK,
                                 List.of(read("07:00.0", "class", ENDPOINT_CLASS, "nic-old"))))
-                .expectResultMessagePayload(new StepResult(0, OK, 3, 3, 3))
+                .expectResultMessagePayloadMatching(stepResult(0, OK, 1))
                 .expectState(seg -> assertThat(contexts(seg)).isEqualTo(Map.of("07:00.0", 0)));
     }
 
@@ -630,7 +650,7 @@ class PciSegmentTest {
                 .expectEvents(
                         new StepStarted(SYS, 1, "add", "add: \"0000:07:00.0\""),
                         new PciDeviceAddCalled(SYS, bdf("07:00.0"), null, "scenario", OK, List.of()))
-                .expectResultMessagePayload(new StepResult(1, OK, 11, 11, 11));
+                .expectResultMessagePayloadMatching(stepResult(1, OK, 1));
     }
 
     @Test
@@ -644,7 +664,7 @@ class PciSegmentTest {
                         new PciDeviceAddCalled(SYS, bdf("01:12.0"), bdf("00:02.0"), "scenario", EINVAL, List.of(
                                 read("00:02.0", "class", ENDPOINT_CLASS, "igb0"),
                                 read("01:12.0", "class", NOTHING, null))))
-                .expectResultMessagePayload(new StepResult(0, EINVAL, 3, 3, 3))
+                .expectResultMessagePayloadMatching(stepResult(0, EINVAL, 1))
                 .expectState(seg -> {
                     assertThat(pdev(seg, "01:12.0").type()).isEqualTo(XenDeviceType.PCI_UNKNOWN);
                     assertThat(pdev(seg, "01:12.0").owner()).isNull();
@@ -663,7 +683,7 @@ class PciSegmentTest {
                         new StepStarted(SYS, 1, "remove", "remove: \"0000:06:01.0\""),
                         new PciDeviceRemoveCalled(SYS, bdf("06:01.0"), "scenario", OK,
                                 List.of(read("06:01.0", "secondary", 7, "pcibr"), read("06:01.0", "subordinate", 7, "pcibr"))))
-                .expectResultMessagePayload(new StepResult(1, OK, 11, 11, 11))
+                .expectResultMessagePayloadMatching(stepResult(1, OK, 1))
                 .expectState(seg -> {
                     assertThat(entry(seg, 7)).isEqualTo("05:00.0");
                     assertThat(pdev(seg, "06:01.0")).isNull();
@@ -678,7 +698,7 @@ class PciSegmentTest {
                 .expectEvents(
                         new StepStarted(SYS, 1, "remove", "remove: \"0000:09:00.0\""),
                         new PciDeviceRemoveCalled(SYS, bdf("09:00.0"), "scenario", ENODEV, List.of()))
-                .expectResultMessagePayload(new StepResult(1, ENODEV, 11, 11, 11));
+                .expectResultMessagePayloadMatching(stepResult(1, ENODEV, 1));
     }
 
     @Test
@@ -689,7 +709,7 @@ class PciSegmentTest {
                 .expectEvents(
                         new StepStarted(SYS, 1, "remove", "remove: \"0000:01:12.0\""),
                         new PciDeviceRemoveCalled(SYS, bdf("01:12.0"), "scenario", EINVAL, List.of()))
-                .expectResultMessagePayload(new StepResult(1, EINVAL, 5, 5, 5))
+                .expectResultMessagePayloadMatching(stepResult(1, EINVAL, 1))
                 .expectState(seg -> assertThat(pdev(seg, "01:12.0")).isNull());
     }
 
@@ -712,7 +732,7 @@ class PciSegmentTest {
                         new PciDeviceAddCalled(SYS, bdf("06:01.0"), null, "dom0", OK, List.of()),
                         new FunctionDiscoveredByDom0(SYS, "nic-old", bdf("07:00.0")),
                         new PciDeviceAddCalled(SYS, bdf("07:00.0"), null, "dom0", OK, List.of()))
-                .expectResultMessagePayload(new StepResult(1, OK, 11, 20, 20));
+                .expectResultMessagePayloadMatching(stepResult(1, OK, 10));
     }
 
     @Test
@@ -727,7 +747,7 @@ class PciSegmentTest {
                         new AssignDeviceCalled(SYS, bdf("07:00.0"), D1, OK, List.of(
                                 read("05:00.0", "class", BRIDGE_CLASS, "tundra"),
                                 read("05:00.0", "class", BRIDGE_CLASS, "tundra"))))
-                .expectResultMessagePayload(new StepResult(1, OK, 11, 11, 11))
+                .expectResultMessagePayloadMatching(stepResult(1, OK, 1))
                 .expectState(seg -> {
                     assertThat(pdev(seg, "07:00.0").owner()).isEqualTo(D1);
                     assertThat(contexts(seg)).isEqualTo(Map.of("00:02.0", 0, "05:00.0", 1, "06:00.0", 1, "07:00.0", 1));
@@ -743,7 +763,7 @@ class PciSegmentTest {
                 .expectEvents(
                         new StepStarted(SYS, 1, "assign", "assign: {bdf: \"0000:09:00.0\", domain: 1}"),
                         new AssignDeviceCalled(SYS, bdf("09:00.0"), D1, EBUSY, List.of()))
-                .expectResultMessagePayload(new StepResult(1, EBUSY, 11, 11, 11));
+                .expectResultMessagePayloadMatching(stepResult(1, EBUSY, 1));
     }
 
     @Test
@@ -755,7 +775,7 @@ class PciSegmentTest {
                 .expectEvents(
                         new StepStarted(SYS, 1, "assign", "assign: {bdf: \"0000:09:00.0\", domain: 1}"),
                         new AssignDeviceCalled(SYS, bdf("09:00.0"), D1, ENODEV, List.of()))
-                .expectResultMessagePayload(new StepResult(1, ENODEV, 11, 11, 11));
+                .expectResultMessagePayloadMatching(stepResult(1, ENODEV, 1));
     }
 
     @Test
@@ -795,8 +815,7 @@ class PciSegmentTest {
                 .expectEvents(
                         new StepStarted(SYS, 2, "assign", "assign: {bdf: \"0000:07:00.0\", domain: 2}"),
                         new AssignDeviceCalled(SYS, bdf("07:00.0"), DomainId.of(2), EBUSY, List.of()))
-                // xen-boot 2..9, assign 10..11; marker 12, 13
-                .expectResultMessagePayload(new StepResult(2, EBUSY, 13, 13, 13))
+                .expectResultMessagePayloadMatching(stepResult(2, EBUSY, 1))
                 .expectState(seg -> assertThat(pdev(seg, "07:00.0").owner()).isEqualTo(D1));
     }
 
@@ -809,8 +828,7 @@ class PciSegmentTest {
                 .expectEvents(
                         new StepStarted(SYS, 1, "assign", "assign: {bdf: \"0000:00:00.0\", domain: 1}"),
                         new AssignDeviceCalled(SYS, bdf("00:00.0"), D1, EPERM, List.of()))
-                // xen-boot: marker 2, XenBooted 3, two allocs 4..5, given 6; assign marker 7, 8
-                .expectResultMessagePayload(new StepResult(1, EPERM, 8, 8, 8))
+                .expectResultMessagePayloadMatching(stepResult(1, EPERM, 1))
                 .expectState(seg -> assertThat(pdev(seg, "00:00.0").owner()).isEqualTo(D0));
     }
 
@@ -823,7 +841,7 @@ class PciSegmentTest {
                 .expectEvents(
                         new StepStarted(SYS, 1, "assign", "assign: {bdf: \"0000:00:01.0\", domain: 1}"),
                         new AssignDeviceCalled(SYS, bdf("00:01.0"), D1, EINVAL, List.of()))
-                .expectResultMessagePayload(new StepResult(1, EINVAL, 8, 8, 8));
+                .expectResultMessagePayloadMatching(stepResult(1, EINVAL, 1));
     }
 
     @Test
@@ -836,7 +854,7 @@ class PciSegmentTest {
                         new DeassignDeviceCalled(SYS, bdf("07:00.0"), OK, List.of(
                                 read("05:00.0", "class", BRIDGE_CLASS, "tundra"),
                                 read("05:00.0", "class", BRIDGE_CLASS, "tundra"))))
-                .expectResultMessagePayload(new StepResult(2, OK, 13, 13, 13))
+                .expectResultMessagePayloadMatching(stepResult(2, OK, 1))
                 .expectState(seg -> {
                     assertThat(pdev(seg, "07:00.0").owner()).isEqualTo(D0);
                     assertThat(contexts(seg)).isEqualTo(Map.of("00:02.0", 0, "05:00.0", 0, "06:00.0", 0, "07:00.0", 0));
@@ -851,7 +869,7 @@ class PciSegmentTest {
                 .expectEvents(
                         new StepStarted(SYS, 1, "deassign", "deassign: {bdf: \"0000:07:00.0\"}"),
                         new DeassignDeviceCalled(SYS, bdf("07:00.0"), ENODEV, List.of()))
-                .expectResultMessagePayload(new StepResult(1, ENODEV, 11, 11, 11));
+                .expectResultMessagePayloadMatching(stepResult(1, ENODEV, 1));
     }
 
     // ------------------------------------------------------------------ hardware changes
@@ -870,7 +888,7 @@ class PciSegmentTest {
                                 List.of(read("06:01.0", "secondary", 7, "pcibr"), read("06:01.0", "subordinate", 7, "pcibr"))),
                         new FunctionForgottenByDom0(SYS, "pcibr", bdf("06:01.0")),
                         new FunctionUnplugged(SYS, "pcibr", bdf("06:01.0"), List.of("pcibr", "nic-old")))
-                .expectResultMessagePayload(new StepResult(2, OK, 23, 27, 27))
+                .expectResultMessagePayloadMatching(stepResult(2, OK, 5))
                 .expectState(seg -> {
                     assertThat(seg.machine().hardware().contains("pcibr")).isFalse();
                     assertThat(seg.machine().hardware().contains("nic-old")).isFalse();
@@ -888,7 +906,7 @@ class PciSegmentTest {
                         new FunctionForgottenByDom0(SYS, "nic-old", bdf("07:00.0")),
                         new FunctionForgottenByDom0(SYS, "pcibr", bdf("06:01.0")),
                         new FunctionUnplugged(SYS, "pcibr", bdf("06:01.0"), List.of("pcibr", "nic-old")))
-                .expectResultMessagePayload(new StepResult(2, OK, 23, 25, 25))
+                .expectResultMessagePayloadMatching(stepResult(2, OK, 3))
                 .expectState(seg -> {
                     assertThat(pdev(seg, "06:01.0")).as("Xen still has the pdevs").isNotNull();
                     assertThat(pdev(seg, "07:00.0")).isNotNull();
@@ -912,7 +930,7 @@ class PciSegmentTest {
                         new PciDeviceAddCalled(SYS, bdf("06:02.0"), null, "dom0", OK, List.of(
                                 read("06:02.0", "class", ENDPOINT_CLASS, "nic2"),
                                 read("05:00.0", "class", BRIDGE_CLASS, "tundra"))))
-                .expectResultMessagePayload(new StepResult(1, OK, 11, 13, 13))
+                .expectResultMessagePayloadMatching(stepResult(1, OK, 3))
                 .expectState(seg -> assertThat(contexts(seg)).containsEntry("06:02.0", 0));
     }
 
