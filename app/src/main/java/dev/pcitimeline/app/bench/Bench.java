@@ -41,6 +41,8 @@ public final class Bench {
     /** The bench's system in the fresh store. */
     static final String SYSTEM = "bench-synthetic";
     private static final long PROGRESS_EVERY_NANOS = 2_000_000_000L;
+    /** Rows of the per-commit raw insert, at most. */
+    private static final long PER_COMMIT_ROWS = 100_000;
 
     private final CommandGateway gateway;
     private final StateQueries queries;
@@ -82,7 +84,10 @@ public final class Bench {
         List<Step> steps = history.steps();
         history = null; // the events are only needed by the fold: let them go
 
-        double raw = new RawInsert(dataSource, progress).rowsPerSecond(events);
+        RawInsert rawInsert = new RawInsert(dataSource, progress);
+        double raw = rawInsert.rowsPerSecond(events);
+        // one commit per command-sized group: at most 100,000 rows (a steady rate; 1M rows would take minutes)
+        double rawPerCommit = rawInsert.rowsPerSecond(Math.min(events, PER_COMMIT_ROWS), RawInsert.COMMAND_ROWS);
 
         Ingest ingest = ingest(created, steps, events);
         Rebuild rebuild = rebuild(events);
@@ -90,17 +95,23 @@ public final class Bench {
         LibraryReplay.Result library = new LibraryReplay(options.jar(), options.library(), progress).run();
 
         double ratio = ingest.eventsPerSecond / raw;
+        double ratioPerCommit = ingest.eventsPerSecond / rawPerCommit;
         long peakHeapMiB = heap.finish() / (1024 * 1024);
+        BenchReport.Measured measured = new BenchReport.Measured(ratioPerCommit, ingest.viewsLagMs,
+                rebuild.eventsPerSecond, rebuild.resetMs, asOf.p50, asOf.p99, fold, peakHeapMiB, maxHeapMiB,
+                library.seconds());
         return new BenchReport(events, steps.size(), options.seed(), cores, jvm, maxHeapMiB, peakHeapMiB,
-                Math.round(raw), Math.round(ingest.eventsPerSecond), BenchReport.round(ratio, 3),
-                Math.round(ingest.withViewsEventsPerSecond), BenchReport.round(ingest.cpuSeconds, 1),
+                Math.round(raw), Math.round(rawPerCommit), Math.round(ingest.eventsPerSecond),
+                BenchReport.round(ratio, 3), BenchReport.round(ratioPerCommit, 3),
+                Math.round(ingest.withViewsEventsPerSecond), BenchReport.round(ingest.viewsLagMs, 1),
+                BenchReport.round(ingest.cpuSeconds, 1), ingest.commandThreadProfile,
                 Math.round(rebuild.eventsPerSecond), BenchReport.round(rebuild.resetMs, 1),
                 BenchReport.round(rebuild.cpuSeconds, 1), BenchReport.round(asOf.p50, 2), BenchReport.round(asOf.p99, 2),
                 BenchReport.round(asOf.max, 2), asOf.samples, BenchReport.round(asOf.rows, 1), Math.round(fold),
                 library.seconds() == null ? null : BenchReport.round(library.seconds(), 2), library.scenarios(),
                 library.exit(), library.note(), generateMs,
                 BenchReport.round((System.nanoTime() - started) / 1e9, 1),
-                BenchReport.targets(ratio, rebuild.eventsPerSecond, asOf.p99, fold, maxHeapMiB));
+                BenchReport.targets(measured));
     }
 
     // ------------------------------------------------------------------ phases
@@ -128,12 +139,19 @@ public final class Bench {
         return measured[2];
     }
 
-    private record Ingest(double eventsPerSecond, double withViewsEventsPerSecond, double cpuSeconds) {
+    private record Ingest(double eventsPerSecond, double withViewsEventsPerSecond, double viewsLagMs,
+                          double cpuSeconds, List<String> commandThreadProfile) {
     }
 
-    /** The history through CommandGateway, one command per step, the views processing alongside. */
-    private Ingest ingest(SegmentEvent.SystemCreated created, List<Step> steps, long events) {
+    /**
+     * The history through CommandGateway, one command per step, the views processing alongside; the command thread
+     * (this one: the command bus runs a command on its sender's thread) is profiled by sampling.
+     */
+    private Ingest ingest(SegmentEvent.SystemCreated created, List<Step> steps, long events)
+            throws InterruptedException {
         say("ingesting %,d steps through the command side (views running)...", steps.size());
+        ThreadProfile profile = new ThreadProfile(Thread.currentThread());
+        profile.start();
         long cpu = processCpuNanos();
         java.util.Map<String, Long> threads = threadCpu();
         long t = System.nanoTime();
@@ -151,6 +169,7 @@ public final class Bench {
             }
         }
         long commandsDone = System.nanoTime();
+        List<String> commandThread = profile.finish();
         if (stored != events) {
             throw new IllegalStateException("the command side stored " + stored + " events, the generator made "
                     + events + ": the aggregate and the generator's fold disagree");
@@ -158,10 +177,11 @@ public final class Bench {
         awaitViews(events, t, "views");
         long viewsDone = System.nanoTime();
         Ingest ingest = new Ingest(events / ((commandsDone - t) / 1e9), events / ((viewsDone - t) / 1e9),
-                (processCpuNanos() - cpu) / 1e9);
-        say("  %,.0f events/s stored; %,.0f events/s until the views had them all (%.1f s of CPU: %s)",
-                ingest.eventsPerSecond, ingest.withViewsEventsPerSecond, ingest.cpuSeconds,
-                topThreads(threads, threadCpu()));
+                (viewsDone - commandsDone) / 1e6, (processCpuNanos() - cpu) / 1e9, commandThread);
+        say("  %,.0f events/s stored; %,.0f events/s until the views had them all, %,.0f ms after the last command"
+                        + " (%.1f s of CPU: %s)", ingest.eventsPerSecond, ingest.withViewsEventsPerSecond,
+                ingest.viewsLagMs, ingest.cpuSeconds, topThreads(threads, threadCpu()));
+        say("  command thread, share of samples inside: %s", String.join(", ", commandThread));
         return ingest;
     }
 
@@ -178,7 +198,7 @@ public final class Bench {
         return runs.get(runs.size() / 2);
     }
 
-    /** Resets the views processor (its reset handler deletes every view row) and times its replay. */
+    /** Resets the views processor (its reset handler truncates the view tables) and times its replay. */
     private Rebuild rebuildOnce(long events) {
         say("rebuilding the views (reset, then replay of %,d events)...", events);
         TrackingEventProcessor views = processing

@@ -11,12 +11,16 @@ import java.util.Random;
 import java.util.UUID;
 
 /**
- * This machine's limit for the event store: plain JDBC batch inserts (500 rows a batch, one
- * transaction each) of event-sized rows (a ~300-byte payload) into a copy of the event table,
- * same columns and constraints, in the same database as the store. The table is dropped after.
+ * This machine's limit for the event store: plain JDBC batch inserts of event-sized rows (a ~300-byte payload) into
+ * a copy of the event table, same columns and constraints, in the same database as the store (so with its
+ * WRITE_DELAY=0: each commit is written at once), one commit per group of rows. The table is dropped after.
+ * Groups of {@value #BATCH} rows measure the store's throughput; groups of {@value #COMMAND_ROWS} (the synthetic
+ * history's mean events per command) measure what one durable commit per command allows.
  */
 final class RawInsert {
     static final int BATCH = 500;
+    /** Events per command in the synthetic history, rounded (8.2): the per-commit limit's group. */
+    static final int COMMAND_ROWS = 8;
     static final int PAYLOAD_BYTES = 300;
 
     private final DataSource dataSource;
@@ -27,9 +31,14 @@ final class RawInsert {
         this.progress = progress;
     }
 
-    /** Inserts {@code rows} rows; returns rows per second. */
+    /** Inserts {@code rows} rows, {@value #BATCH} per commit; returns rows per second. */
     double rowsPerSecond(long rows) throws SQLException {
-        progress.printf("bench: plain JDBC batch inserts of %,d event-sized rows...%n", rows);
+        return rowsPerSecond(rows, BATCH);
+    }
+
+    /** Inserts {@code rows} rows, one commit per {@code perCommit}; returns rows per second. */
+    double rowsPerSecond(long rows, int perCommit) throws SQLException {
+        progress.printf("bench: plain JDBC batch inserts of %,d event-sized rows, %d per commit...%n", rows, perCommit);
         try (Connection c = dataSource.getConnection()) {
             try (Statement s = c.createStatement()) {
                 s.execute("DROP TABLE IF EXISTS bench_raw_events");
@@ -63,7 +72,7 @@ final class RawInsert {
                     insert.setBytes(8, payload);
                     insert.setBytes(9, metaData);
                     insert.addBatch();
-                    if ((i + 1) % BATCH == 0 || i + 1 == rows) {
+                    if ((i + 1) % perCommit == 0 || i + 1 == rows) {
                         insert.executeBatch();
                         c.commit();
                     }

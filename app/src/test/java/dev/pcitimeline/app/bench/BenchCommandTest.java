@@ -38,13 +38,19 @@ class BenchCommandTest {
         assertThat(report.get("jvm").asText()).isNotBlank();
         assertThat(report.get("maxHeapMiB").asLong()).isPositive();
         assertThat(report.get("peakHeapMiB").asLong()).isPositive();
-        for (String rate : List.of("rawInsertPerSec", "ingestEventsPerSec", "ingestWithViewsEventsPerSec",
-                "rebuildEventsPerSec", "foldEventsPerSec")) {
+        for (String rate : List.of("rawInsertPerSec", "rawPerCommitInsertPerSec", "ingestEventsPerSec",
+                "ingestWithViewsEventsPerSec", "rebuildEventsPerSec", "foldEventsPerSec")) {
             assertThat(report.get(rate).asDouble()).as(rate).isPositive().isFinite();
         }
         assertThat(report.get("ingestRatio").asDouble()).isPositive()
                 .isCloseTo(report.get("ingestEventsPerSec").asDouble() / report.get("rawInsertPerSec").asDouble(),
                         org.assertj.core.data.Offset.offset(0.01));
+        assertThat(report.get("ingestRatioPerCommit").asDouble()).isPositive()
+                .isCloseTo(report.get("ingestEventsPerSec").asDouble()
+                        / report.get("rawPerCommitInsertPerSec").asDouble(), org.assertj.core.data.Offset.offset(0.01));
+        assertThat(report.get("viewsLagAfterIngestMs").asDouble()).isNotNegative();
+        assertThat(report.get("commandThreadProfile")).isNotEmpty();
+        assertThat(report.get("commandThreadProfile").get(0).asText()).startsWith("Axon unit of work commit");
         assertThat(report.get("rebuildResetMs").asDouble()).isNotNegative();
         assertThat(report.get("asOfSamples").asInt()).isEqualTo(50);
         assertThat(report.get("asOfP50Ms").asDouble()).isPositive()
@@ -62,7 +68,8 @@ class BenchCommandTest {
             assertThat(report.get("replayLibraryExit").isInt()).isTrue();
         }
 
-        assertThat(report.get("targets")).hasSize(5);
+        // nine, and the library's replay time when it ran
+        assertThat(report.get("targets")).hasSize(replaySeconds.isNull() ? 9 : 10);
         for (JsonNode target : report.get("targets")) {
             assertThat(target.get("name").asText()).isNotBlank();
             assertThat(target.get("bound").asText()).isNotBlank();
