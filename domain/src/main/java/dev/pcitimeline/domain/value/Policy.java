@@ -40,11 +40,6 @@ public enum Policy {
         return release != XenRelease.XEN_4_4;
     }
 
-    /** One of the three fixes of the original report (§4): never in any release. */
-    public boolean isFix() {
-        return this == FIX_INVALIDATE_LOOP || this == FIX_TRAP_BUS_WRITES || this == FIX_REMEMBER_RANGE;
-    }
-
     @JsonValue
     public String text() {
         return text;
@@ -66,7 +61,7 @@ public enum Policy {
      * fixes of the original report were never in any release (XEN-MODEL.md §4b), so they alone answer false.
      */
     public boolean released() {
-        return !isFix();
+        return this != FIX_INVALIDATE_LOOP && this != FIX_TRAP_BUS_WRITES && this != FIX_REMEMBER_RANGE;
     }
 
     @Override
