@@ -11,6 +11,8 @@ import dev.pcitimeline.domain.xen.XenTrace;
 import dev.pcitimeline.projections.query.StateDocument;
 import dev.pcitimeline.projections.query.StateQueries;
 import dev.pcitimeline.projections.views.ViewProjection;
+import dev.pcitimeline.projections.views.Views;
+import dev.pcitimeline.projections.views.ViewsRebuild;
 import dev.pcitimeline.scenarios.synthetic.SyntheticHistory;
 import dev.pcitimeline.scenarios.synthetic.SyntheticHistoryGenerator;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -48,6 +50,7 @@ public final class Bench {
     private final StateQueries queries;
     private final DataSource dataSource;
     private final EventProcessingConfiguration processing;
+    private final ViewsRebuild rebuild;
     private final BenchOptions options;
     private final PrintStream progress;
     private final ObjectMapper json = new ObjectMapper();
@@ -57,6 +60,7 @@ public final class Bench {
         this.queries = context.getBean(StateQueries.class);
         this.dataSource = context.getBean(DataSource.class);
         this.processing = context.getBean(EventProcessingConfiguration.class);
+        this.rebuild = context.getBean(Views.class).rebuild();
         this.options = options;
         this.progress = progress;
     }
@@ -198,23 +202,36 @@ public final class Bench {
         return runs.get(runs.size() / 2);
     }
 
-    /** Resets the views processor (its reset handler truncates the view tables) and times its replay. */
+    /**
+     * Stops the views processor, rebuilds the views ({@link ViewsRebuild}: the tables truncated, every stored event
+     * read from the storage engine and folded, the processor's tokens stored at the end) and starts the processor
+     * again; the reset (truncate) is timed on its own.
+     */
     private Rebuild rebuildOnce(long events) {
-        say("rebuilding the views (reset, then replay of %,d events)...", events);
+        say("rebuilding the views (reset, then a fold of %,d stored events)...", events);
         TrackingEventProcessor views = processing
                 .eventProcessor(ViewProjection.PROCESSING_GROUP, TrackingEventProcessor.class)
                 .orElseThrow(() -> new IllegalStateException("no tracking processor '" + ViewProjection.PROCESSING_GROUP
                         + "'"));
         views.shutDown();
-        long t = System.nanoTime();
-        views.resetTokens();
-        double resetMs = (System.nanoTime() - t) / 1e6;
         long cpu = processCpuNanos();
         java.util.Map<String, Long> threads = threadCpu();
-        long replay = System.nanoTime();
+        long[] lastSaid = {System.nanoTime()};
+        long start = System.nanoTime();
+        ViewsRebuild.Result result = rebuild.rebuild(done -> {
+            if (System.nanoTime() - lastSaid[0] > PROGRESS_EVERY_NANOS) {
+                lastSaid[0] = System.nanoTime();
+                say("  rebuild at %,d / %,d events (%,.0f events/s)", done, events,
+                        done / ((lastSaid[0] - start) / 1e9));
+            }
+        });
         views.start();
-        awaitViews(events, replay, "rebuild");
-        double rate = events / ((System.nanoTime() - replay) / 1e9);
+        awaitViews(events, start, "rebuild");
+        if (result.events() != events) {
+            throw new IllegalStateException("the rebuild read " + result.events() + " events, the store has " + events);
+        }
+        double resetMs = result.resetNanos() / 1e6;
+        double rate = result.eventsPerSecond();
         double cpuSeconds = (processCpuNanos() - cpu) / 1e9;
         say("  %,.0f events/s (reset took %,.0f ms; %.1f s of CPU: %s)", rate, resetMs, cpuSeconds,
                 topThreads(threads, threadCpu()));

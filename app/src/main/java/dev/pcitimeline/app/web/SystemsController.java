@@ -1,5 +1,6 @@
 package dev.pcitimeline.app.web;
 
+import dev.pcitimeline.domain.view.Finding;
 import dev.pcitimeline.projections.query.StateQueries;
 import dev.pcitimeline.projections.query.SystemSummary;
 import dev.pcitimeline.projections.query.UnknownSystemException;
@@ -18,6 +19,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
@@ -97,10 +99,29 @@ public class SystemsController {
     @GetMapping
     @Operation(summary = "List the systems",
             description = "Every system in the store, oldest first, with its scenario, policy, the events the views"
-                    + " have processed and when it was created.")
+                    + " have processed and when it was created. With `finding=KIND` (a finding kind of"
+                    + " XEN-MODEL.md section 5, e.g. BUS2BRIDGE_LOOP): only the systems that ever had a finding of"
+                    + " that kind, each with `finding: {kind, firstEvent}`, the first event at which one held;"
+                    + " answered from a row per system and kind, without folding any history.")
     @ApiResponse(responseCode = "200", description = "the systems")
-    public List<SystemSummary> list() {
-        return queries.systems();
+    @ApiResponse(responseCode = "400", description = "`finding` is not a finding kind (`field` is `finding`)",
+            content = @Content(mediaType = MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+                    schema = @Schema(implementation = ProblemDetail.class)))
+    public List<?> list(@Parameter(description = "only systems that ever had a finding of this kind, e.g."
+            + " BUS2BRIDGE_LOOP, XEN_HUNG, PDEV_STALE") @RequestParam(name = "finding", required = false) String finding) {
+        if (finding == null) {
+            return queries.systems();
+        }
+        return queries.systemsWithFinding(findingKind(finding));
+    }
+
+    private static Finding.Kind findingKind(String value) {
+        try {
+            return Finding.Kind.valueOf(value);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("finding", "finding: '" + value + "' is not a finding kind; one of "
+                    + java.util.Arrays.toString(Finding.Kind.values()));
+        }
     }
 
     @GetMapping("/{system}")

@@ -84,7 +84,7 @@ public class AuditQueries {
                     + lastWrite.operation() + ")");
         }
         addFindingLines(summary, findings);
-        return new Bus2BridgeAudit(cursor.created().scenario(), system, cursor.policy().text(), n, cursor.view().step(),
+        return new Bus2BridgeAudit(cursor.scenario(), system, cursor.policy().text(), n, cursor.view().step(),
                 bus, current, expected, findings, writes, summary);
     }
 
@@ -152,7 +152,7 @@ public class AuditQueries {
         summary.add("a fresh boot on this hardware has " + (expectedType == null ? "no pdev there"
                 : "a " + expectedType + " pdev there"));
         addFindingLines(summary, findings);
-        return new PdevAudit(cursor.created().scenario(), system, cursor.policy().text(), n, cursor.view().step(),
+        return new PdevAudit(cursor.scenario(), system, cursor.policy().text(), n, cursor.view().step(),
                 bdf.toString(), current, answersNow, stale, staleBecause, expectedType, findings, happenings, summary);
     }
 

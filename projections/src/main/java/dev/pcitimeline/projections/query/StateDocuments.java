@@ -1,6 +1,5 @@
 package dev.pcitimeline.projections.query;
 
-import dev.pcitimeline.domain.event.SegmentEvent.SystemCreated;
 import dev.pcitimeline.domain.view.Finding;
 import dev.pcitimeline.domain.view.MachineView;
 import dev.pcitimeline.domain.view.MachineView.Bus2BridgeRow;
@@ -36,9 +35,21 @@ public final class StateDocuments {
     private StateDocuments() {
     }
 
-    /** The state a cursor has reached, under the cursor's policy. */
+    /** The state a cursor has reached, under the cursor's policy (a cursor that has seen every step since event 1). */
     public static StateDocument of(TimelineCursor cursor) {
-        return of(cursor, true);
+        return of(cursor, List.of());
+    }
+
+    /**
+     * The same for a cursor whose {@link TimelineCursor#steps()} start later ({@link TimelineCursor#firstStep()}):
+     * {@code stepsBefore} are the steps before those.
+     */
+    public static StateDocument of(TimelineCursor cursor, List<StepEntry> stepsBefore) {
+        if (stepsBefore.size() != cursor.firstStep()) {
+            throw new IllegalArgumentException("the cursor's steps start at " + cursor.firstStep() + ", "
+                    + stepsBefore.size() + " steps given before them");
+        }
+        return of(cursor, true, stepsBefore);
     }
 
     /**
@@ -46,11 +57,10 @@ public final class StateDocuments {
      * folds event by event needs (the steps list grows with the history; building it at every event would not).
      */
     public static StateDocument tables(TimelineCursor cursor) {
-        return of(cursor, false);
+        return of(cursor, false, List.of());
     }
 
-    private static StateDocument of(TimelineCursor cursor, boolean withSteps) {
-        SystemCreated created = cursor.created();
+    private static StateDocument of(TimelineCursor cursor, boolean withSteps, List<StepEntry> stepsBefore) {
         MachineView v = cursor.view();
         List<Pdev> pdevs = new ArrayList<>();
         for (PdevRow r : v.pdevs()) {
@@ -82,13 +92,14 @@ public final class StateDocuments {
             findings.add(new FindingEntry(f.kind().name(), f.bus(), text(f.bdf()), f.domain(), d.since(), f.message()));
         }
         findings.sort(FINDING_ORDER);
-        List<StepEntry> steps = new ArrayList<>();
+        List<StepEntry> steps = new ArrayList<>(withSteps ? stepsBefore.size() + cursor.steps().size() : 0);
         if (withSteps) {
+            steps.addAll(stepsBefore);
             for (StepRecord s : cursor.steps()) {
                 steps.add(step(s));
             }
         }
-        return new StateDocument(created.scenario(), created.systemId(), cursor.policy().text(), created.segment(),
+        return new StateDocument(cursor.scenario(), cursor.systemId(), cursor.policy().text(), cursor.segment(),
                 cursor.events(), v.step(), v.hung(), pdevs, bus2bridge, upstream, contexts, hardware, findings, steps,
                 List.of());
     }

@@ -13,11 +13,20 @@ import dev.pcitimeline.projections.query.StateDocument.Upstream;
 import dev.pcitimeline.projections.timeline.StepRecord;
 import dev.pcitimeline.projections.timeline.TimelineCursor;
 import dev.pcitimeline.projections.views.EventHistory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pcitimeline.domain.view.Finding;
+import dev.pcitimeline.domain.view.MachineView;
+import dev.pcitimeline.projections.store.StoreObjectMapper;
+import dev.pcitimeline.projections.timeline.Advance;
+import dev.pcitimeline.projections.timeline.EventText;
+import dev.pcitimeline.projections.views.Checkpoints;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Service;
 
 import java.sql.ResultSet;
+import java.io.UncheckedIOException;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -26,6 +35,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -38,16 +48,17 @@ import java.util.Optional;
  */
 @Service
 public class StateQueries {
-    /** Length classes of closed row versions a query may meet beyond those its system's event count allows. */
-    private static final int SPARE_CLASSES = 1;
     private static final Duration POLL = Duration.ofMillis(10);
 
     private final JdbcTemplate jdbc;
     private final EventHistory history;
+    private final Checkpoints checkpoints;
+    private final ObjectMapper payloadMapper = StoreObjectMapper.create();
 
-    public StateQueries(JdbcTemplate jdbc, EventHistory history) {
+    public StateQueries(JdbcTemplate jdbc, EventHistory history, Checkpoints checkpoints) {
         this.jdbc = jdbc;
         this.history = history;
+        this.checkpoints = checkpoints;
     }
 
     // ------------------------------------------------------------------ state
@@ -63,7 +74,7 @@ public class StateQueries {
         SystemSummary s = require(system);
         long n = resolve(s, atEvent, atStep);
         if (policyOrNull == null || policyOrNull.text().equals(s.policy())) {
-            return fromTables(s, n);
+            return fromCheckpoint(s, n);
         }
         return StateDocuments.of(history.fold(system, policyOrNull, n));
     }
@@ -96,126 +107,47 @@ public class StateQueries {
                 throw new IllegalArgumentException("at-step " + atStep + " is out of range: system " + s.system()
                         + (s.steps() == 0 ? " has no steps" : " has steps 0.." + (s.steps() - 1)));
             }
-            return jdbc.queryForObject("SELECT COALESCE(last_event, marker_event) FROM view_steps"
-                    + " WHERE system_id = ? AND step_index = ?", Long.class, s.system(), atStep);
+            return lastEventOf(s, atStep);
         }
         return s.events();
     }
 
-    private StateDocument fromTables(SystemSummary s, long n) {
-        String id = s.system();
-        record LogRow(int step, String stepOutcome, boolean hung) {
-        }
-        LogRow log = jdbc.queryForObject("SELECT step_index, step_outcome, hung FROM view_event_log"
-                        + " WHERE system_id = ? AND event_number = ?",
-                (rs, i) -> new LogRow(rs.getInt(1), rs.getString(2), rs.getBoolean(3)), id, n);
-        ValidAt at = new ValidAt(id, n, s.events());
-        List<Pdev> pdevs = jdbc.query(at.sql("bdf, dev_type, domain_id, virtfn_of, rid", "view_pdevs", "")
-                        + " ORDER BY rid",
-                (rs, i) -> new Pdev(rs.getString(1), rs.getString(2), integer(rs, 3), rs.getString(4)), at.args());
-        List<Bus2BridgeMapping> bus2bridge = jdbc.query(at.sql("bus, bridge", "view_bus2bridge", " AND mapped")
-                        + " ORDER BY bus",
-                (rs, i) -> new Bus2BridgeMapping(rs.getInt(1), rs.getString(2)), at.args());
-        List<Upstream> upstream = jdbc.query(at.sql("bdf, result, bridge, secbus, rid", "view_upstream", "")
-                        + " ORDER BY rid",
-                (rs, i) -> new Upstream(rs.getString(1), rs.getInt(2), rs.getString(3), integer(rs, 4)), at.args());
-        List<Context> contexts = jdbc.query(at.sql("bdf, domain_id, rid", "view_contexts", "") + " ORDER BY rid",
-                (rs, i) -> new Context(rs.getString(1), rs.getInt(2)), at.args());
-        List<HardwareFunction> hardware = jdbc.query(at.sql("bdf, function_id, kind, pri_bus, sec_bus, sub_bus, rid",
-                        "view_hardware", "") + " ORDER BY rid",
-                (rs, i) -> new HardwareFunction(rs.getString(1), rs.getString(2), rs.getString(3),
-                        integer(rs, 4) == null ? null : List.of(rs.getInt(4), rs.getInt(5), rs.getInt(6))), at.args());
-        List<FindingEntry> findings = new ArrayList<>(jdbc.query(at.sql(
-                        "kind, bus, bdf, since, message, kind_order, rid, domain_id", "view_findings", "")
-                        + " ORDER BY kind_order, bus, rid",
-                (rs, i) -> new FindingEntry(rs.getString(1), integer(rs, 2), rs.getString(3), integer(rs, 8), rs.getLong(4),
-                        rs.getString(5)), at.args()));
-        findings.sort(StateDocuments.FINDING_ORDER);
-        List<StepEntry> steps = steps(id, n, log.step(), log.stepOutcome());
-        return new StateDocument(s.scenario(), id, s.policy(), s.segment(), n, log.step(), log.hung(), pdevs,
-                bus2bridge, upstream, contexts, hardware, findings, steps, List.of());
+    /** The event the state after step {@code index} includes up to: the step's last event, or its marker. */
+    private long lastEventOf(SystemSummary s, int index) {
+        StepRecord step = checkpoints.step(s.system(), index).orElseGet(() -> {
+            // after the last checkpoint: fold from it to the end and find the step there
+            TimelineCursor cursor = checkpoints.cursor(s.system(), s.events());
+            return cursor.steps().get(index - cursor.firstStep());
+        });
+        return step.producedEvents() ? step.lastEvent() : step.markerEvent();
     }
 
     /**
-     * The row versions of one system valid at event N: {@code valid_from <= N < valid_to}, or still open
-     * (V3__view_span_class.sql). Open versions have no span class; a closed version of class k (length in
-     * 2^k..2^(k+1)-1) valid at N started after N - 2^(k+1), so each class is one index range of about the state's
-     * size, not the whole history before N. Versions are at most as long as the system has events, which bounds
-     * the classes to read.
+     * The state at event N under the system's own policy: the nearest checkpoint at or before N resumed, the stored
+     * events after it folded; the steps before that checkpoint come from the checkpoints' step lists (kept in memory
+     * per system once read: they are final).
      */
-    private static final class ValidAt {
-        private final String system;
-        private final long n;
-        private final int classes;
-
-        ValidAt(String system, long n, long events) {
-            this.system = system;
-            this.n = n;
-            this.classes = Math.min(41, 64 - Long.numberOfLeadingZeros(Math.max(1, events)) + SPARE_CLASSES);
-        }
-
-        /** {@code SELECT columns FROM table} for the versions valid at N, {@code condition} ANDed to each part. */
-        String sql(String columns, String table, String condition) {
-            StringBuilder sql = new StringBuilder("SELECT ").append(columns).append(" FROM ").append(table)
-                    .append(" WHERE system_id = ? AND span_class IS NULL AND valid_from <= ?").append(condition);
-            for (int k = 0; k < classes; k++) {
-                sql.append(" UNION ALL SELECT ").append(columns).append(" FROM ").append(table)
-                        .append(" WHERE system_id = ? AND span_class = ").append(k)
-                        .append(" AND valid_from > ? AND valid_from <= ? AND valid_to > ?").append(condition);
-            }
-            return sql.toString();
-        }
-
-        Object[] args() {
-            Object[] args = new Object[2 + 4 * classes];
-            args[0] = system;
-            args[1] = n;
-            for (int k = 0; k < classes; k++) {
-                args[2 + 4 * k] = system;
-                args[3 + 4 * k] = k >= 62 ? Long.MIN_VALUE : n - (2L << k);
-                args[4 + 4 * k] = n;
-                args[5 + 4 * k] = n;
-            }
-            return args;
-        }
+    private StateDocument fromCheckpoint(SystemSummary s, long n) {
+        TimelineCursor cursor = checkpoints.cursor(s.system(), n);
+        return StateDocuments.of(cursor, finalSteps(s.system(), cursor.firstStep()));
     }
 
-    /**
-     * Steps 0..{@code last} as the state at event N shows them: the last (which contains N) clipped at N with its
-     * outcome then. Every step before the last is final (a later one has started), so those are read once per
-     * system and kept: a state late in a long history has thousands of steps, which were its dearest part.
-     */
-    private List<StepEntry> steps(String system, long n, int last, String lastOutcome) {
-        if (last < 0) {
-            return List.of();
-        }
+    /** Final steps 0..{@code count - 1} of {@code system}, from the checkpoints' step lists. */
+    private List<StepEntry> finalSteps(String system, int count) {
         FinalSteps known = finalSteps.computeIfAbsent(system, id -> new FinalSteps());
-        List<StepEntry> steps = new ArrayList<>(last + 1);
         synchronized (known) {
-            if (known.entries.size() < last) {
-                jdbc.query(STEP_COLUMNS + " WHERE system_id = ? AND step_index >= ? AND step_index < ? ORDER BY step_index",
-                        rs -> {
-                            StepRecord r = STEP_ROW.mapRow(rs, 0);
-                            if (r.index() != known.entries.size()) {
-                                throw new IllegalStateException("view_steps of " + system + " has step " + r.index()
-                                        + " where step " + known.entries.size() + " should be");
-                            }
-                            known.entries.add(StateDocuments.step(r));
-                        }, system, known.entries.size(), last);
+            if (known.entries.size() < count) {
+                for (StepRecord r : checkpoints.steps(system, known.entries.size(), count)) {
+                    known.entries.add(StateDocuments.step(r));
+                }
             }
-            steps.addAll(known.entries.subList(0, last));
+            if (known.entries.size() < count) {
+                throw new IllegalStateException("the checkpoints of system " + system + " hold "
+                        + known.entries.size() + " steps, not " + count);
+            }
+            return List.copyOf(known.entries.subList(0, count));
         }
-        StepRecord current = jdbc.queryForObject(STEP_COLUMNS + " WHERE system_id = ? AND step_index = ?", STEP_ROW,
-                system, last);
-        steps.add(StateDocuments.step(current.upTo(n, Outcome.parse(lastOutcome))));
-        return steps;
     }
-
-    private static final String STEP_COLUMNS = "SELECT step_index, keyword, step_text, marker_event, first_event,"
-            + " last_event, outcome FROM view_steps";
-
-    private static final RowMapper<StepRecord> STEP_ROW = (rs, i) -> new StepRecord(rs.getInt(1), rs.getString(2),
-            rs.getString(3), rs.getLong(4), rs.getLong(5), rs.getLong(6), Outcome.parse(rs.getString(7)));
 
     /** The final steps of a system read so far, in order (index = position). */
     private static final class FinalSteps {
@@ -281,15 +213,46 @@ public class StateQueries {
 
     // ------------------------------------------------------------------ timeline and history
 
-    /** Events {@code from..to} (inclusive; null: from the first / to the last processed) of the timeline. */
+    /**
+     * Events {@code from..to} (inclusive; null: from the first / to the last processed) of the timeline, rendered
+     * from the stored events: folded from the nearest checkpoint before {@code from}.
+     */
     public List<TimelineEntry> timeline(String system, Long from, Long to) {
-        require(system);
-        return jdbc.query("SELECT event_number, step_index, event_type, occurred_at, line, outcome, payload"
-                        + " FROM view_event_log WHERE system_id = ? AND event_number >= ? AND event_number <= ?"
-                        + " ORDER BY event_number",
-                (rs, i) -> new TimelineEntry(rs.getLong(1), rs.getInt(2), rs.getString(3), time(rs, 4),
-                        rs.getString(5), rs.getString(6), rs.getString(7)),
-                system, from == null ? 1L : from, to == null ? Long.MAX_VALUE : to);
+        SystemSummary s = require(system);
+        long first = from == null ? 1 : Math.max(1, from);
+        long last = to == null ? s.events() : Math.min(to, s.events());
+        List<TimelineEntry> entries = new ArrayList<>();
+        if (first > last) {
+            return entries;
+        }
+        checkpoints.cursor(system, first - 1, last, (message, cursor) -> {
+            long n = cursor.events();
+            if (n >= first) {
+                Advance a = cursor.latest();
+                entries.add(new TimelineEntry(n, a.step(), EventText.type(a.payload()),
+                        message.getTimestamp().toString(), EventText.of(a.payload(), a.outcome(), a.view()),
+                        a.outcome().text(), json(a.payload())));
+            }
+        });
+        return entries;
+    }
+
+    private String json(Object payload) {
+        try {
+            return payloadMapper.writeValueAsString(payload);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("cannot write event " + payload.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
+
+    /** The systems that ever had a finding of {@code kind}, oldest first, each with the first event one held at. */
+    public List<SystemWithFinding> systemsWithFinding(Finding.Kind kind) {
+        return jdbc.query("SELECT s.system_id, s.scenario, s.description, s.policy, s.segment, s.created_at,"
+                        + " s.events, s.steps, s.failed_event, s.failure, k.first_event"
+                        + " FROM view_finding_kinds k JOIN view_systems s ON s.system_id = k.system_id"
+                        + " WHERE k.kind = ? ORDER BY s.created_at, s.system_id",
+                (rs, i) -> new SystemWithFinding(SYSTEM_ROW.mapRow(rs, i),
+                        new SystemWithFinding.FirstSeen(kind.name(), rs.getLong(11))), kind.name());
     }
 
     /** Every version of bus2bridge entry {@code bus} (mapped or not), oldest first. */
@@ -301,13 +264,41 @@ public class StateQueries {
                         rs.getLong(4), longOrNull(rs, 5)), system, bus);
     }
 
-    /** Every version of the pdev at {@code bdf}, oldest first. */
+    /**
+     * Every version of the pdev at {@code bdf}, oldest first: folded from the store (no table keeps pdev versions; a
+     * history's pdevs change about once every four events).
+     */
     public List<EntryVersion.Pdev> pdevHistory(String system, Bdf bdf) {
-        require(system);
-        return jdbc.query("SELECT bdf, dev_type, domain_id, virtfn_of, allocated_for, valid_from, valid_to"
-                        + " FROM view_pdevs WHERE system_id = ? AND bdf = ? ORDER BY valid_from",
-                (rs, i) -> new EntryVersion.Pdev(rs.getString(1), rs.getString(2), integer(rs, 3), rs.getString(4),
-                        rs.getString(5), rs.getLong(6), longOrNull(rs, 7)), system, bdf.toString());
+        SystemSummary s = require(system);
+        List<EntryVersion.Pdev> versions = new ArrayList<>();
+        MachineView.PdevRow[] open = new MachineView.PdevRow[1];
+        long[] since = new long[1];
+        history.fold(s.system(), s.events(), (message, cursor) -> {
+            MachineView.PdevRow now = null;
+            for (MachineView.PdevRow r : cursor.view().pdevs()) {
+                if (r.bdf().equals(bdf)) {
+                    now = r;
+                }
+            }
+            if (Objects.equals(now, open[0])) {
+                return;
+            }
+            long n = cursor.events();
+            if (open[0] != null) {
+                versions.add(pdevVersion(open[0], since[0], n));
+            }
+            open[0] = now;
+            since[0] = n;
+        });
+        if (open[0] != null) {
+            versions.add(pdevVersion(open[0], since[0], null));
+        }
+        return versions;
+    }
+
+    private static EntryVersion.Pdev pdevVersion(MachineView.PdevRow r, long from, Long to) {
+        return new EntryVersion.Pdev(r.bdf().toString(), r.type().name(), r.domain(),
+                r.virtfnOf() == null ? null : r.virtfnOf().toString(), r.allocatedFor(), from, to);
     }
 
     /** The in-memory fold of {@code system} up to event {@code upTo} under a policy (null: its own). */

@@ -38,7 +38,6 @@ public final class TimelineCursor {
     private static final MachineView NOTHING =
             new MachineView(0, -1, false, List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
 
-    private final SystemCreated created;
     private final Machine machine;
     /** The fresh boot findings compare against, for the hardware version it was computed on. */
     private Xen expected;
@@ -49,14 +48,56 @@ public final class TimelineCursor {
     private long viewForVersion = Long.MIN_VALUE;
     private MachineView view = NOTHING;
     private List<DatedFinding> findings = List.of();
+    /** The steps from {@link #firstStep} on: the last one as far as it has got, the others final. */
     private final List<StepRecord> steps = new ArrayList<>();
+    private int firstStep;
     private StepOutcome stepOutcome;
     private Advance latest;
 
     private TimelineCursor(SystemCreated created, Policy policy) {
-        this.created = Objects.requireNonNull(created, "created");
+        Objects.requireNonNull(created, "created");
         this.machine = Machine.created(created, Objects.requireNonNull(policy, "policy"));
         this.latest = settle(created, Outcome.OK, null, true);
+    }
+
+    private TimelineCursor(Machine machine, List<DatedFinding> findingsThen) {
+        this.machine = machine;
+        this.firstStep = machine.stepCount();
+        this.view = MachineView.of(machine, expected());
+        this.viewForVersion = machine.hardware().version();
+        // the findings are the machine's; only their runs' first events come from the checkpoint
+        this.findings = date(view.findings(), findingsThen, machine.eventCount());
+        this.latest = null;
+    }
+
+    /**
+     * A cursor resumed from a checkpoint taken at the end of a step ({@link #checkpoint()}): the same state as the
+     * cursor that took it, except that {@link #steps()} starts after the checkpoint's last step and
+     * {@link #latest()} is null until the next event.
+     */
+    public static TimelineCursor resume(Checkpoint checkpoint) {
+        return new TimelineCursor(Machine.restore(checkpoint.machine()), checkpoint.findings());
+    }
+
+    /**
+     * What {@link #resume} needs to carry on from here: the machine and the findings with their runs' first events.
+     * Only between steps (the next event starts a step, or none has started): a step in progress is not carried.
+     */
+    public Checkpoint checkpoint() {
+        return new Checkpoint(machine.snapshot(), findings);
+    }
+
+    /** The state a cursor can be resumed from; see {@link #checkpoint()}. */
+    public record Checkpoint(Machine.Snapshot machine, List<DatedFinding> findings) {
+    }
+
+    /**
+     * Lets go of the steps {@link #steps()} lists, which the caller has stored: call it between steps, like
+     * {@link #checkpoint()}. A long history's cursor would otherwise hold every step it ever saw.
+     */
+    public void forgetSteps() {
+        firstStep += steps.size();
+        steps.clear();
     }
 
     /** A cursor at event 1 (the SystemCreated) under the system's own policy. */
@@ -79,9 +120,9 @@ public final class TimelineCursor {
      */
     public Advance advance(SegmentEvent event, XenTrace trace) {
         Objects.requireNonNull(event, "event");
-        if (!event.systemId().equals(created.systemId())) {
+        if (!event.systemId().equals(machine.systemId())) {
             throw new IllegalArgumentException("event of system " + event.systemId() + " fed to the fold of "
-                    + created.systemId());
+                    + machine.systemId());
         }
         Outcome outcome;
         boolean xenChanged;
@@ -236,12 +277,16 @@ public final class TimelineCursor {
 
     // ------------------------------------------------------------------ what the fold has reached
 
-    public SystemCreated created() {
-        return created;
+    public String systemId() {
+        return machine.systemId();
     }
 
-    public String systemId() {
-        return created.systemId();
+    public String scenario() {
+        return machine.scenario();
+    }
+
+    public int segment() {
+        return machine.segment();
     }
 
     public Policy policy() {
@@ -266,12 +311,23 @@ public final class TimelineCursor {
         return findings;
     }
 
-    /** The steps started so far, the last one as far as it has got. */
+    /**
+     * The steps started so far, the last one as far as it has got: all of them for a cursor started at event 1,
+     * those from {@link #firstStep()} on for one resumed from a checkpoint or after {@link #forgetFinalSteps()}.
+     */
     public List<StepRecord> steps() {
         return List.copyOf(steps);
     }
 
-    /** The fold of the last event ({@link #events()}); for a new cursor, the SystemCreated against an empty view. */
+    /** The index of the first step {@link #steps()} lists. */
+    public int firstStep() {
+        return firstStep;
+    }
+
+    /**
+     * The fold of the last event ({@link #events()}); for a new cursor, the SystemCreated against an empty view;
+     * null for a resumed cursor that has not folded an event yet.
+     */
     public Advance latest() {
         return latest;
     }

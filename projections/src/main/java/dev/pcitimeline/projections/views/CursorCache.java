@@ -12,25 +12,18 @@ import java.util.Map;
  * A system whose fold failed is remembered as failed so its later events are skipped, not refolded.
  */
 final class CursorCache {
-    /**
-     * A cached cursor, or the event at which the system's fold failed (cursor null), and the system's committed
-     * open row versions when known (null: not loaded yet, see {@link OpenVersions}).
-     */
-    record Entry(TimelineCursor cursor, long failedAt, OpenVersions open) {
-        static Entry of(TimelineCursor cursor, OpenVersions open) {
-            return new Entry(cursor, 0, open);
+    /** A system's fold, or the event at which it failed (fold null). */
+    record Entry(SystemFold fold, long failedAt) {
+        static Entry of(SystemFold fold) {
+            return new Entry(fold, 0);
         }
 
         static Entry failed(long event) {
-            return new Entry(null, event, null);
-        }
-
-        Entry withOpen(OpenVersions versions) {
-            return new Entry(cursor, failedAt, versions);
+            return new Entry(null, event);
         }
 
         boolean isFailed() {
-            return cursor == null;
+            return fold == null;
         }
     }
 

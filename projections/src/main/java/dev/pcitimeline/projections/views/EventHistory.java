@@ -68,20 +68,41 @@ public class EventHistory {
             throw new IllegalArgumentException("event " + upTo + " is out of range: events are numbered from 1");
         }
         DomainEventStream stream = eventStore.readEvents(systemId, 0L);
-        if (!stream.hasNext()) {
-            throw new UnknownHistoryException("system " + systemId + " has no events in the event store");
-        }
-        DomainEventMessage<?> first = stream.next();
-        if (!(first.getPayload() instanceof SystemCreated created)) {
-            throw new IllegalStateException("event 1 of system " + systemId + " is a " + first.getPayloadType()
-                    .getSimpleName() + ", not a SystemCreated");
-        }
+        SystemCreated created = created(systemId, stream);
         List<TimelineCursor> cursors = new ArrayList<>(policies.size());
         for (Policy policy : policies) {
             cursors.add(policy == null ? TimelineCursor.start(created) : TimelineCursor.start(created, policy));
         }
         List<TimelineCursor> folds = Collections.unmodifiableList(cursors);
         each.accept(folds);
+        foldOn(systemId, stream, cursors, upTo, trace, (message, lead) -> each.accept(folds));
+        return cursors;
+    }
+
+    /** What a fold saw at one event: the stored message and the cursor (its first, for several) after it. */
+    @FunctionalInterface
+    public interface EachEvent {
+        void accept(DomainEventMessage<?> message, TimelineCursor cursor);
+    }
+
+    /**
+     * Carries {@code cursor} (at any event, e.g. resumed from a checkpoint) on to event {@code upTo}, reading only
+     * the stored events after it, and calls {@code each} after every one.
+     *
+     * @throws UnknownHistoryException when the store has fewer events
+     */
+    public TimelineCursor foldOn(TimelineCursor cursor, long upTo, EachEvent each) {
+        String systemId = cursor.systemId();
+        if (cursor.events() < upTo) {
+            // sequence numbers are 0-based: event n is sequence n - 1, so this reads event cursor.events() + 1 first
+            foldOn(systemId, eventStore.readEvents(systemId, cursor.events()), List.of(cursor), upTo, XenTrace.NONE,
+                    each);
+        }
+        return cursor;
+    }
+
+    private void foldOn(String systemId, DomainEventStream stream, List<TimelineCursor> cursors, long upTo,
+                        XenTrace trace, EachEvent each) {
         TimelineCursor lead = cursors.get(0);
         while (lead.events() < upTo && stream.hasNext()) {
             DomainEventMessage<?> message = stream.next();
@@ -94,7 +115,7 @@ public class EventHistory {
                 for (TimelineCursor cursor : cursors) {
                     cursor.advance((SegmentEvent) message.getPayload(), trace);
                 }
-                each.accept(folds);
+                each.accept(message, lead);
             } catch (RuntimeException e) {
                 throw new FoldFailedException(systemId, n, e);
             }
@@ -103,7 +124,36 @@ public class EventHistory {
             throw new UnknownHistoryException("system " + systemId + " has " + lead.events()
                     + " events in the event store, not " + upTo);
         }
-        return cursors;
+    }
+
+    /** The SystemCreated a system's stream starts with. */
+    private static SystemCreated created(String systemId, DomainEventStream stream) {
+        if (!stream.hasNext()) {
+            throw new UnknownHistoryException("system " + systemId + " has no events in the event store");
+        }
+        DomainEventMessage<?> first = stream.peek();
+        if (!(first.getPayload() instanceof SystemCreated created)) {
+            throw new IllegalStateException("event 1 of system " + systemId + " is a " + first.getPayloadType()
+                    .getSimpleName() + ", not a SystemCreated");
+        }
+        stream.next();
+        return created;
+    }
+
+    /**
+     * Events 1..{@code upTo} of {@code systemId} under its own policy with each event's stored message, the
+     * SystemCreated's included (with a new cursor): what renders the timeline from the store.
+     */
+    public TimelineCursor fold(String systemId, long upTo, EachEvent each) {
+        if (upTo < 1) {
+            throw new IllegalArgumentException("event " + upTo + " is out of range: events are numbered from 1");
+        }
+        DomainEventStream stream = eventStore.readEvents(systemId, 0L);
+        DomainEventMessage<?> first = stream.hasNext() ? stream.peek() : null;
+        TimelineCursor cursor = TimelineCursor.start(created(systemId, stream));
+        each.accept(first, cursor);
+        foldOn(systemId, stream, List.of(cursor), upTo, XenTrace.NONE, each);
+        return cursor;
     }
 
     /** Folds events 1..{@code upTo} under {@code policy} (null: the system's own). */

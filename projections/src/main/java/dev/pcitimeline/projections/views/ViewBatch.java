@@ -1,17 +1,16 @@
 package dev.pcitimeline.projections.views;
 
-import dev.pcitimeline.domain.event.SegmentEvent.StepStarted;
 import dev.pcitimeline.domain.event.SegmentEvent.SystemCreated;
-import dev.pcitimeline.projections.timeline.Advance;
-import dev.pcitimeline.projections.timeline.EventText;
-import dev.pcitimeline.projections.timeline.StepRecord;
+import dev.pcitimeline.domain.view.Finding;
 import dev.pcitimeline.projections.timeline.TableChange;
-import dev.pcitimeline.projections.timeline.ViewDiff;
+import dev.pcitimeline.projections.timeline.TimelineCursor;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,21 +19,27 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The rows one processor batch (one transaction) writes, collected in memory and flushed as
- * JDBC batches before commit. A version opened and closed inside the batch is inserted once,
- * already closed; only versions from earlier batches are closed with an UPDATE (the one open
- * version of that key), so statement order never matters within a table.
+ * The rows one batch of events (one transaction) writes, collected in memory and flushed as JDBC batches before
+ * commit: new systems, checkpoints, first findings of a kind, bus2bridge entry versions, and each system's progress.
+ * A version opened and closed inside the batch is inserted once, already closed; only versions from earlier batches
+ * are closed with an UPDATE (the one open version of that key), so statement order never matters within a table.
  */
 final class ViewBatch {
     private final List<Object[]> systemInserts = new ArrayList<>();
     private final Map<String, long[]> progress = new LinkedHashMap<>();
     private final Map<String, Object[]> failures = new LinkedHashMap<>();
-    /** Steps started in this batch (inserted with their latest values) and older steps that moved on. */
-    private final Map<List<Object>, SystemStep> stepInserts = new LinkedHashMap<>();
-    private final Map<List<Object>, SystemStep> stepUpdates = new LinkedHashMap<>();
-    private final List<Object[]> eventLog = new ArrayList<>();
+    private final List<Object[]> checkpointRows = new ArrayList<>();
+    /** The latest checkpoint of each system in this batch, as a state to resume from (not committed yet). */
+    private final Map<String, PendingCheckpoint> checkpoints = new HashMap<>();
+    private final Map<String, EnumSet<Finding.Kind>> kinds = new HashMap<>();
+    private final List<Object[]> kindRows = new ArrayList<>();
     private final Map<VersionedTable<?>, Versions> versions = new LinkedHashMap<>();
     private final Set<String> systems = new LinkedHashSet<>();
+    private long events;
+
+    /** A checkpoint of this batch: where it was taken and the state to resume from. */
+    record PendingCheckpoint(long event, TimelineCursor.Checkpoint state) {
+    }
 
     ViewBatch() {
         for (VersionedTable<?> t : VersionedTable.ALL) {
@@ -45,34 +50,46 @@ final class ViewBatch {
     void systemCreated(SystemCreated e, Instant time) {
         systems.add(e.systemId());
         systemInserts.add(new Object[]{e.systemId(), e.scenario(), e.description(), e.policy().text(), e.segment(),
-                utc(time), 0L, 0});
+                OffsetDateTime.ofInstant(time, ZoneOffset.UTC), 0L, 0});
     }
 
-    /** Everything one folded event changes. */
-    void advanced(String system, Advance a, Instant time, String payloadJson) {
+    /** The system has folded event {@code event}, {@code steps} steps started. */
+    void progressed(String system, long event, int steps) {
         systems.add(system);
-        long n = a.event();
-        ViewDiff diff = a.diff();
-        record(VersionedTable.PDEVS, system, diff.pdevs(), n);
-        record(VersionedTable.BUS2BRIDGE, system, diff.bus2bridge(), n);
-        record(VersionedTable.UPSTREAM, system, diff.upstream(), n);
-        record(VersionedTable.CONTEXTS, system, diff.contexts(), n);
-        record(VersionedTable.HARDWARE, system, diff.hardware(), n);
-        record(VersionedTable.FINDINGS, system, diff.findings(), n);
+        progress.put(system, new long[]{event, steps});
+        events++;
+    }
 
-        StepRecord step = a.currentStep();
-        if (step != null) {
-            List<Object> key = List.of(system, step.index());
-            if (a.payload() instanceof StepStarted || stepInserts.containsKey(key)) {
-                stepInserts.put(key, new SystemStep(system, step));
-            } else {
-                stepUpdates.put(key, new SystemStep(system, step));
-            }
+    void checkpoint(String system, long event, int steps, TimelineCursor.Checkpoint state, byte[] stateBytes,
+                    byte[] stepBytes) {
+        checkpointRows.add(new Object[]{system, event, steps, stateBytes, stepBytes});
+        checkpoints.put(system, new PendingCheckpoint(event, state));
+    }
+
+    PendingCheckpoint pendingCheckpoint(String system) {
+        return checkpoints.get(system);
+    }
+
+    /** A finding of {@code kind} holds in {@code system} at {@code event}, the first time the system has one. */
+    void firstFinding(String system, Finding.Kind kind, long event) {
+        if (kinds.computeIfAbsent(system, s -> EnumSet.noneOf(Finding.Kind.class)).add(kind)) {
+            kindRows.add(new Object[]{kind.name(), system, event});
         }
-        eventLog.add(new Object[]{system, n, a.step(), EventText.type(a.payload()), utc(time),
-                EventText.of(a.payload(), a.outcome(), a.view()), a.outcome().text(),
-                step == null ? null : step.outcome().text(), a.view().hung(), payloadJson});
-        progress.put(system, new long[]{n, a.step() + 1L});
+    }
+
+    /** The kinds this batch found first in {@code system}. */
+    Set<Finding.Kind> firstFindings(String system) {
+        return kinds.getOrDefault(system, EnumSet.noneOf(Finding.Kind.class));
+    }
+
+    <R> void changed(VersionedTable<R> table, String system, TableChange<R> change, long event) {
+        Versions v = versions.get(table);
+        for (R row : change.closed()) {
+            v.close(system, table.key().apply(row), event);
+        }
+        for (R row : change.opened()) {
+            v.open(system, table.key().apply(row), table.values().apply(row), event);
+        }
     }
 
     void failed(String system, long event, String message) {
@@ -88,14 +105,9 @@ final class ViewBatch {
         return systems.isEmpty();
     }
 
-    private <R> void record(VersionedTable<R> table, String system, TableChange<R> change, long event) {
-        Versions v = versions.get(table);
-        for (R row : change.closed()) {
-            v.close(system, table.key().apply(row), event);
-        }
-        for (R row : change.opened()) {
-            v.open(system, table.key().apply(row), table.values().apply(row), event);
-        }
+    /** Events folded into this batch. */
+    long events() {
+        return events;
     }
 
     // ------------------------------------------------------------------ what the writer needs
@@ -114,28 +126,12 @@ final class ViewBatch {
         return new ArrayList<>(failures.values());
     }
 
-    List<Object[]> stepInserts() {
-        List<Object[]> rows = new ArrayList<>();
-        for (SystemStep s : stepInserts.values()) {
-            StepRecord r = s.step();
-            rows.add(new Object[]{s.system(), r.index(), r.keyword(), r.text(), r.markerEvent(),
-                    nullIfZero(r.firstEvent()), nullIfZero(r.lastEvent()), r.outcome().text()});
-        }
-        return rows;
+    List<Object[]> checkpointInserts() {
+        return checkpointRows;
     }
 
-    List<Object[]> stepUpdates() {
-        List<Object[]> rows = new ArrayList<>();
-        for (SystemStep s : stepUpdates.values()) {
-            StepRecord r = s.step();
-            rows.add(new Object[]{nullIfZero(r.firstEvent()), nullIfZero(r.lastEvent()), r.outcome().text(),
-                    s.system(), r.index()});
-        }
-        return rows;
-    }
-
-    List<Object[]> eventLog() {
-        return eventLog;
+    List<Object[]> findingKindInserts() {
+        return kindRows;
     }
 
     /** Versions of earlier batches to close: {valid_to, system, key}. */
@@ -176,14 +172,6 @@ final class ViewBatch {
         return rows;
     }
 
-    private static Long nullIfZero(long n) {
-        return n == 0 ? null : n;
-    }
-
-    private static OffsetDateTime utc(Instant time) {
-        return OffsetDateTime.ofInstant(time, ZoneOffset.UTC);
-    }
-
     /** Versions of one table in this batch. */
     private static final class Versions {
         /** Versions opened in this batch and still open, by (system, key). */
@@ -209,9 +197,6 @@ final class ViewBatch {
                         + previous.validFrom + " is still open");
             }
         }
-    }
-
-    private record SystemStep(String system, StepRecord step) {
     }
 
     private record Pending(String system, Object key, long validFrom, Object[] values) {

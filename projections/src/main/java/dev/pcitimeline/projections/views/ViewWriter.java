@@ -7,9 +7,10 @@ import java.util.List;
 import java.util.function.Function;
 
 /** Writes a {@link ViewBatch} with JDBC batch statements, in the caller's (the processor's) transaction. */
-class ViewWriter {
-    static final List<String> TABLES = List.of("view_event_log", "view_findings", "view_hardware", "view_contexts",
-            "view_upstream", "view_bus2bridge", "view_pdevs", "view_steps", "view_systems");
+final class ViewWriter {
+    /** Every table of the views (what a reset empties). */
+    static final List<String> TABLES = List.of("view_checkpoints", "view_finding_kinds", "view_bus2bridge",
+            "view_systems");
 
     private final JdbcTemplate jdbc;
 
@@ -35,12 +36,9 @@ class ViewWriter {
             close(table, batch.closes(table), open);
             batch(batch.inserts(table), table.insertSql());
         }
-        batch(batch.stepInserts(), "INSERT INTO view_steps (system_id, step_index, keyword, step_text, marker_event,"
-                + " first_event, last_event, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-        batch(batch.stepUpdates(), "UPDATE view_steps SET first_event = ?, last_event = ?, outcome = ?"
-                + " WHERE system_id = ? AND step_index = ?");
-        batch(batch.eventLog(), "INSERT INTO view_event_log (system_id, event_number, step_index, event_type,"
-                + " occurred_at, line, outcome, step_outcome, hung, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        batch(batch.checkpointInserts(), Checkpoints.INSERT_SQL);
+        batch(batch.findingKindInserts(), "INSERT INTO view_finding_kinds (kind, system_id, first_event)"
+                + " VALUES (?, ?, ?)");
         batch(batch.progressUpdates(), "UPDATE view_systems SET events = ?, steps = ? WHERE system_id = ?");
         batch(batch.failureUpdates(), "UPDATE view_systems SET failed_event = ?, failure = ? WHERE system_id = ?");
         batch.recordOpenVersions(open);
@@ -77,13 +75,6 @@ class ViewWriter {
     /** Every open version of {@code system}'s rows, from the tables. */
     OpenVersions loadOpenVersions(String system) {
         return OpenVersions.load(jdbc, system);
-    }
-
-    /** Every row of every view table (a reset of the processor). */
-    void deleteAll() {
-        for (String table : TABLES) {
-            jdbc.update("DELETE FROM " + table);
-        }
     }
 
     private void batch(List<Object[]> rows, String sql) {

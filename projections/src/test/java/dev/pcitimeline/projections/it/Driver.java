@@ -99,12 +99,10 @@ final class Driver {
     /** Every row of every view table, as text, in key order. */
     List<String> dumpViews() {
         List<String> rows = new ArrayList<>();
-        for (String table : List.of("view_systems", "view_steps", "view_pdevs", "view_bus2bridge", "view_upstream",
-                "view_contexts", "view_hardware", "view_findings", "view_event_log")) {
-            String order = table.equals("view_systems") ? "1" : table.equals("view_steps")
-                    || table.equals("view_event_log") ? "1, 2" : "1, 2, 3";
-            rows.addAll(jdbc.query("SELECT * FROM " + table + " ORDER BY " + order, (rs, i) -> {
-                StringBuilder b = new StringBuilder(table);
+        for (String[] t : new String[][]{{"view_systems", "1"}, {"view_checkpoints", "1, 2"},
+                {"view_finding_kinds", "1, 2"}, {"view_bus2bridge", "1, 2, 3"}}) {
+            rows.addAll(jdbc.query("SELECT * FROM " + t[0] + " ORDER BY " + t[1], (rs, i) -> {
+                StringBuilder b = new StringBuilder(t[0]);
                 for (int c = 1; c <= rs.getMetaData().getColumnCount(); c++) {
                     b.append(" | ").append(rs.getMetaData().getColumnName(c)).append('=').append(rs.getString(c));
                 }
@@ -114,14 +112,14 @@ final class Driver {
         return rows;
     }
 
-    /** Keys with more than one open version, in any temporal table (must be none). */
+    /** Keys with more than one open version in view_bus2bridge (must be none). */
     List<String> keysWithTwoOpenVersions() {
-        List<String> bad = new ArrayList<>();
-        for (String[] t : new String[][]{{"view_pdevs", "bdf"}, {"view_bus2bridge", "bus"}, {"view_upstream", "bdf"},
-                {"view_contexts", "bdf"}, {"view_hardware", "bdf"}, {"view_findings", "finding_key"}}) {
-            bad.addAll(jdbc.queryForList("SELECT system_id || ' ' || " + t[1] + " FROM " + t[0]
-                    + " WHERE valid_to IS NULL GROUP BY system_id, " + t[1] + " HAVING COUNT(*) > 1", String.class));
-        }
-        return bad;
+        return jdbc.queryForList("SELECT system_id || ' ' || bus FROM view_bus2bridge WHERE valid_to IS NULL"
+                + " GROUP BY system_id, bus HAVING COUNT(*) > 1", String.class);
+    }
+
+    /** Checkpoints of {@code system} in the views. */
+    long checkpoints(String system) {
+        return jdbc.queryForObject("SELECT COUNT(*) FROM view_checkpoints WHERE system_id = ?", Long.class, system);
     }
 }

@@ -4,6 +4,7 @@ import dev.pcitimeline.domain.step.Step;
 import dev.pcitimeline.domain.value.Policy;
 import dev.pcitimeline.projections.Seed;
 import dev.pcitimeline.projections.config.ProjectionsAutoConfiguration;
+import dev.pcitimeline.projections.query.TimelineEntry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -11,6 +12,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,7 +29,9 @@ class RestartTest {
 
     private ConfigurableApplicationContext start() {
         return new SpringApplicationBuilder(TestApplication.class)
-                .properties("pcitimeline.db=" + dir.toAbsolutePath(), "spring.main.banner-mode=off")
+                .properties("pcitimeline.db=" + dir.toAbsolutePath(), "spring.main.banner-mode=off",
+                        // checkpoints every few steps: the second run resumes the cursor from one
+                        "pcitimeline.views.checkpoint-interval=16")
                 .run();
     }
 
@@ -58,10 +62,10 @@ class RestartTest {
             assertThat(more).isGreaterThan(events);
             driver.awaitProjection(ID, more);
 
-            assertThat(driver.jdbc.queryForObject("SELECT COUNT(*) FROM view_event_log WHERE system_id = ?",
-                    Long.class, ID)).isEqualTo(more);
-            assertThat(driver.jdbc.queryForObject("SELECT COUNT(*) FROM view_steps WHERE system_id = ?",
-                    Long.class, ID)).isEqualTo(12);
+            assertThat(driver.queries.timeline(ID, null, null)).extracting(TimelineEntry::event)
+                    .containsExactlyElementsOf(LongStream.rangeClosed(1, more).boxed().toList());
+            assertThat(driver.queries.system(ID).orElseThrow().steps()).isEqualTo(12);
+            assertThat(driver.checkpoints(ID)).isGreaterThan(1);
             assertThat(driver.keysWithTwoOpenVersions()).isEmpty();
             driver.foldEveryEvent(ID, null, (n, folded) -> assertThat(
                     driver.queries.state(ID, Math.toIntExact(n), null, null)).as("event %d", n).isEqualTo(folded));

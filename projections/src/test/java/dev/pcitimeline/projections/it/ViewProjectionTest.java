@@ -48,7 +48,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * (tundra renumbered to 02:00.0 and reported at 19 with its old registers, pcibr to 03:01.0 at 23, nic-old
  * to 04:00.0 at 27); step 2 remove 0000:05:00.0 at 31..32, which hangs xen-4.4.
  */
-@SpringBootTest(classes = TestApplication.class, properties = "pcitimeline.db=mem")
+@SpringBootTest(classes = TestApplication.class, properties = {"pcitimeline.db=mem",
+        // checkpoints every step or two: states are read from a resumed checkpoint and the events after it
+        "pcitimeline.views.checkpoint-interval=8"})
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ViewProjectionTest {
     private static final String SEED = "seed-assign-busses";

@@ -1,0 +1,196 @@
+package dev.pcitimeline.projections.views;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pcitimeline.projections.store.StoreObjectMapper;
+import dev.pcitimeline.projections.timeline.StepRecord;
+import dev.pcitimeline.projections.timeline.TimelineCursor;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
+import java.util.zip.Inflater;
+import java.util.zip.InflaterInputStream;
+
+/**
+ * The views' checkpoints ({@code view_checkpoints}, V5__views_as_checkpoints.sql): a system's fold state at the
+ * end of a step, and the steps that ended since the previous checkpoint. The state at event N is the nearest
+ * checkpoint at or before N resumed ({@link TimelineCursor#resume}) and the stored events after it folded; the
+ * steps a state lists are the checkpoints' step lists, then the steps folded after the last one.
+ *
+ * <p>Both columns are the store's JSON, deflated: a checkpoint of the bench's machine is ~6 KB of JSON, ~1.5 KB
+ * deflated, which H2 keeps in the row.
+ */
+public class Checkpoints {
+    /**
+     * Events between two checkpoints unless configured ({@code pcitimeline.views.checkpoint-interval}). A read folds
+     * on average half an interval plus half a step of stored events (~15 µs each: read, deserialize, fold with the
+     * findings), so 256 keeps a read near 2 ms; a checkpoint costs the writer ~0.4 ms (serialize, deflate, one row),
+     * ~1.5 µs an event at 256. Measured and discussed in docs/performance.md.
+     */
+    public static final int DEFAULT_INTERVAL = 256;
+
+    private static final int CACHED_STATES = 64;
+    private static final TypeReference<List<StepRecord>> STEP_LIST = new TypeReference<>() {
+    };
+
+    private final JdbcTemplate jdbc;
+    private final EventHistory history;
+    private final ObjectMapper mapper = StoreObjectMapper.create();
+    /**
+     * Recently read checkpoint states: a history is immutable and its fold deterministic, so a checkpoint at
+     * (system, event) always holds the same state, a rebuild's included. Resuming copies it into a new machine.
+     */
+    private final Map<Key, TimelineCursor.Checkpoint> recent = Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Key, TimelineCursor.Checkpoint> eldest) {
+                    return size() > CACHED_STATES;
+                }
+            });
+
+    private record Key(String system, long event) {
+    }
+
+    /** A stored checkpoint: the event it was taken after and how many steps had ended by then. */
+    public record Stored(long event, int steps) {
+    }
+
+    public Checkpoints(JdbcTemplate jdbc, EventHistory history) {
+        this.jdbc = jdbc;
+        this.history = history;
+    }
+
+    /**
+     * The cursor of {@code system} (its own policy) at event {@code upTo}: resumed from its latest checkpoint at or
+     * before {@code startAtOrBefore} (and {@code upTo}), or started at event 1 when there is none, then carried on
+     * over the stored events. {@code each} sees every event folded, the SystemCreated's too when it starts there.
+     *
+     * @throws EventHistory.UnknownHistoryException when the store has fewer events than {@code upTo}
+     */
+    public TimelineCursor cursor(String system, long startAtOrBefore, long upTo, EventHistory.EachEvent each) {
+        Optional<Stored> at = atOrBefore(system, Math.min(startAtOrBefore, upTo));
+        if (at.isEmpty()) {
+            return history.fold(system, upTo, each);
+        }
+        return history.foldOn(TimelineCursor.resume(state(system, at.get())), upTo, each);
+    }
+
+    /** The same without a callback. */
+    public TimelineCursor cursor(String system, long upTo) {
+        return cursor(system, upTo, upTo, (message, cursor) -> {
+        });
+    }
+
+    static final String INSERT_SQL = "INSERT INTO view_checkpoints (system_id, event_number, steps, state, step_list)"
+            + " VALUES (?, ?, ?, ?, ?)";
+
+    /** The latest checkpoint of {@code system} at or before {@code event}, if any. */
+    public Optional<Stored> atOrBefore(String system, long event) {
+        return jdbc.query("SELECT event_number, steps FROM view_checkpoints WHERE system_id = ? AND event_number <= ?"
+                        + " ORDER BY event_number DESC LIMIT 1",
+                (rs, i) -> new Stored(rs.getLong(1), rs.getInt(2)), system, event).stream().findFirst();
+    }
+
+    /** The cursor state stored at {@code checkpoint}. */
+    public TimelineCursor.Checkpoint state(String system, Stored checkpoint) {
+        return recent.computeIfAbsent(new Key(system, checkpoint.event()), k -> {
+            byte[] bytes = jdbc.queryForObject("SELECT state FROM view_checkpoints WHERE system_id = ?"
+                    + " AND event_number = ?", byte[].class, system, checkpoint.event());
+            return read(bytes, TimelineCursor.Checkpoint.class, system, checkpoint);
+        });
+    }
+
+    /**
+     * The final steps {@code from..to-1} of {@code system}, from the step lists of the checkpoints that hold them
+     * (every step ended before a stored checkpoint is in exactly one list).
+     */
+    public List<StepRecord> steps(String system, int from, int to) {
+        List<StepRecord> out = new ArrayList<>(Math.max(0, to - from));
+        if (to <= from) {
+            return out;
+        }
+        jdbc.query("SELECT event_number, steps, step_list FROM view_checkpoints WHERE system_id = ? AND steps > ?"
+                + " ORDER BY steps", rs -> {
+            if (out.size() >= to - from) {
+                return;
+            }
+            Stored at = new Stored(rs.getLong(1), rs.getInt(2));
+            for (StepRecord r : read(rs.getBytes(3), STEP_LIST, system, at)) {
+                if (r.index() >= from + out.size() && r.index() < to) {
+                    if (r.index() != from + out.size()) {
+                        throw new IllegalStateException("the checkpoints of system " + system + " list step "
+                                + r.index() + " where step " + (from + out.size()) + " should be");
+                    }
+                    out.add(r);
+                }
+            }
+        }, system, from);
+        return out;
+    }
+
+    /** Final step {@code index} of {@code system} if a checkpoint holds it (it ended before the last checkpoint). */
+    public Optional<StepRecord> step(String system, int index) {
+        List<StepRecord> one = steps(system, index, index + 1);
+        return one.isEmpty() ? Optional.empty() : Optional.of(one.get(0));
+    }
+
+    /** The checkpoint's state column. */
+    byte[] encodeState(TimelineCursor.Checkpoint state) {
+        return write(state, state.machine().systemId());
+    }
+
+    /** The checkpoint's step list column: the steps that ended since the previous checkpoint. */
+    byte[] encodeSteps(String system, List<StepRecord> steps) {
+        return write(steps, system);
+    }
+
+    private byte[] write(Object value, String system) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(2048);
+        Deflater deflater = new Deflater(Deflater.BEST_SPEED);
+        try (OutputStream out = new DeflaterOutputStream(bytes, deflater, 4096)) {
+            mapper.writeValue(out, value);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a views checkpoint of system " + system, e);
+        } finally {
+            deflater.end();
+        }
+        return bytes.toByteArray();
+    }
+
+    private <T> T read(byte[] bytes, Class<T> type, String system, Stored at) {
+        Inflater inflater = new Inflater();
+        try (InputStream in = new InflaterInputStream(new ByteArrayInputStream(bytes), inflater, 4096)) {
+            return mapper.readValue(in, type);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the views checkpoint of system " + system + " at event "
+                    + at.event(), e);
+        } finally {
+            inflater.end();
+        }
+    }
+
+    private <T> T read(byte[] bytes, TypeReference<T> type, String system, Stored at) {
+        Inflater inflater = new Inflater();
+        try (InputStream in = new InflaterInputStream(new ByteArrayInputStream(bytes), inflater, 4096)) {
+            return mapper.readValue(in, type);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the step list of the views checkpoint of system " + system
+                    + " at event " + at.event(), e);
+        } finally {
+            inflater.end();
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package dev.pcitimeline.projections.views;
+
+import dev.pcitimeline.domain.event.SegmentEvent;
+import dev.pcitimeline.domain.event.SegmentEvent.SystemCreated;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventhandling.TrackedEventMessage;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.util.Iterator;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+import java.util.stream.Stream;
+
+/**
+ * Rebuilds the views from the event store without the "views" processor: empties the view tables
+ * ({@link ViewsReset}), reads every stored event in the store's order straight from the storage engine, folds them
+ * with the same {@link ViewFolder} the processor uses, writes a transaction per {@value #BATCH_EVENTS} events, and in
+ * the last transaction stores the processor's tokens at the last event read and clears the reset flag. The processor,
+ * started afterwards, carries on from there.
+ *
+ * <p>Why not Axon's replay (a token reset): the processor's path costs ~27 µs of CPU an event before any handler runs
+ * (measured with a handler that does nothing: 34,000 events/s), the storage engine's stream ~5 µs. A second thread
+ * reads and deserializes while this one folds and writes.
+ *
+ * <p>The processor must not run meanwhile: callers stop it (or call this before it starts). A crash part way leaves
+ * the flag set, and the next start rebuilds again.
+ */
+public class ViewsRebuild {
+    /** Events per transaction: few commits, and a batch's rows stay a few MB at most. */
+    static final int BATCH_EVENTS = 20_000;
+    private static final Logger log = LoggerFactory.getLogger(ViewsRebuild.class);
+    private static final Object END = new Object();
+
+    private final EventStorageEngine storage;
+    private final TokenStore tokens;
+    private final TransactionTemplate transactions;
+    private final ViewFolder folder;
+    private final ViewWriter writer;
+    private final ViewsReset reset;
+    private final String processorName;
+    private final int segments;
+
+    ViewsRebuild(EventStorageEngine storage, TokenStore tokens, PlatformTransactionManager transactions,
+                 ViewFolder folder, ViewWriter writer, ViewsReset reset, String processorName, int segments) {
+        this.storage = storage;
+        this.tokens = tokens;
+        this.transactions = new TransactionTemplate(transactions);
+        this.folder = folder;
+        this.writer = writer;
+        this.reset = reset;
+        this.processorName = processorName;
+        this.segments = segments;
+    }
+
+    /** What a rebuild did: events folded, and how long the reset and the fold took. */
+    public record Result(long events, long resetNanos, long foldNanos) {
+        public double eventsPerSecond() {
+            return foldNanos == 0 ? 0 : events / (foldNanos / 1e9);
+        }
+    }
+
+    /** The same when a reset is pending (one interrupted, or the V5 migration): at start-up, before the processor. */
+    public boolean rebuildIfPending(LongConsumer progress) {
+        if (!reset.pending()) {
+            return false;
+        }
+        log.info("views: a rebuild is pending (interrupted, or a store from an older build): rebuilding");
+        Result r = rebuild(progress);
+        log.info("views: rebuilt from {} events in {} ms", r.events(), (r.resetNanos() + r.foldNanos()) / 1_000_000);
+        return true;
+    }
+
+    /**
+     * Empties the views and folds every stored event into them; {@code progress} hears the events folded so far
+     * after each transaction.
+     */
+    public Result rebuild(LongConsumer progress) {
+        long t = System.nanoTime();
+        folder.clear();
+        reset.markAndEmpty();
+        long resetNanos = System.nanoTime() - t;
+        t = System.nanoTime();
+        BlockingQueue<Object> queue = new ArrayBlockingQueue<>(4096);
+        Reader reader = new Reader(queue);
+        Thread thread = new Thread(reader, "views-rebuild-reader");
+        thread.setDaemon(true);
+        thread.start();
+        long events = 0;
+        TrackingToken last = null;
+        try {
+            ViewBatch batch = new ViewBatch();
+            while (true) {
+                Object next = queue.poll(1, TimeUnit.SECONDS);
+                if (next == null) {
+                    if (!thread.isAlive() && queue.isEmpty()) {
+                        throw new IllegalStateException("the views rebuild's reader stopped without finishing",
+                                reader.failure);
+                    }
+                    continue;
+                }
+                if (next == END) {
+                    break;
+                }
+                TrackedEventMessage<?> message = (TrackedEventMessage<?>) next;
+                last = message.trackingToken();
+                if (message instanceof DomainEventMessage<?> domain) {
+                    Object payload = domain.getPayload();
+                    long n = domain.getSequenceNumber() + 1;
+                    if (payload instanceof SystemCreated created) {
+                        folder.created(created, n, domain.getTimestamp(), batch);
+                    } else if (payload instanceof SegmentEvent event) {
+                        folder.event(event, n, batch);
+                    }
+                }
+                events++;
+                if (batch.events() >= BATCH_EVENTS) {
+                    write(batch, null);
+                    batch = new ViewBatch();
+                    progress.accept(events);
+                }
+            }
+            if (reader.failure != null) {
+                throw new IllegalStateException("cannot read the event store: " + reader.failure.getMessage(),
+                        reader.failure);
+            }
+            write(batch, last);
+            progress.accept(events);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while rebuilding the views", e);
+        } catch (RuntimeException e) {
+            folder.clear();
+            throw e;
+        } finally {
+            reader.stop = true;
+            thread.interrupt();
+        }
+        return new Result(events, resetNanos, System.nanoTime() - t);
+    }
+
+    /** One transaction: the batch's rows; with the last batch, the processor's tokens and the cleared flag. */
+    private void write(ViewBatch batch, TrackingToken end) {
+        boolean last = end != null || batch.isEmpty();
+        transactions.executeWithoutResult(s -> {
+            writer.flush(batch, folder::openVersions);
+            if (last) {
+                storeTokens(end);
+                reset.finished();
+            }
+        });
+    }
+
+    /** Every segment of the processor at {@code end} (null: an empty store, the processor starts at its head). */
+    private void storeTokens(TrackingToken end) {
+        int[] existing = tokens.fetchSegments(processorName);
+        if (existing.length == 0) {
+            tokens.initializeTokenSegments(processorName, segments, end);
+            return;
+        }
+        for (int segment : existing) {
+            tokens.fetchToken(processorName, segment); // claims it: the processor is stopped, the claim is free
+            tokens.storeToken(end, processorName, segment);
+            tokens.releaseClaim(processorName, segment);
+        }
+    }
+
+    /** Reads and deserializes the stored events on its own thread, in the store's order. */
+    private final class Reader implements Runnable {
+        private final BlockingQueue<Object> queue;
+        private volatile boolean stop;
+        private volatile Throwable failure;
+
+        Reader(BlockingQueue<Object> queue) {
+            this.queue = queue;
+        }
+
+        @Override
+        public void run() {
+            try (Stream<? extends TrackedEventMessage<?>> stream = storage.readEvents(null, false)) {
+                Iterator<? extends TrackedEventMessage<?>> it = stream.iterator();
+                while (it.hasNext() && !stop) {
+                    TrackedEventMessage<?> message = it.next();
+                    message.getPayload(); // deserialized here, not on the folding thread
+                    queue.put(message);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Throwable e) {
+                failure = e;
+            }
+            try {
+                queue.put(END);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
