@@ -141,6 +141,8 @@ class BadInputTest {
         problem(http.get(base + "/diff?from=1&vs=fix-trap-bus-writes"), 400, "from");
         problem(http.get(base + "/diff?at-event=1"), 400, "at-event");
         problem(http.get(base + "/diff?vs=fix-trap-bus-writes&at-event=100000"), 400, "at-event");
+        problem(http.get("/api/systems?finding=LOOP"), 400, "finding");
+        problem(http.get("/api/systems?finding=bus2bridge_loop"), 400, "finding");
         problem(http.get("/api/systems/no-such-system/audit/bus2bridge/3"), 404, "system");
         problem(http.get("/api/systems/no-such-system/audit/pdev/0000:00:19.0"), 404, "system");
         problem(http.get("/api/systems/no-such-system/diff"), 404, "system");

@@ -154,9 +154,10 @@ public class ProjectionsAutoConfiguration {
                        @Value("${pcitimeline.views.cursor-cache-size:64}") int cursorCacheSize,
                        @Value("${pcitimeline.views.checkpoint-interval:" + Checkpoints.DEFAULT_INTERVAL + "}")
                        int checkpointInterval,
-                       @Value("${pcitimeline.views.segments:1}") int segments) {
+                       @Value("${pcitimeline.views.segments:1}") int segments,
+                       @Value("${pcitimeline.views.coalesce-ms:20}") long coalesceMillis) {
         return new Views(jdbc, transactions, history, checkpoints, storage, tokens, cursorCacheSize,
-                checkpointInterval, segments);
+                checkpointInterval, segments, coalesceMillis);
     }
 
     /**

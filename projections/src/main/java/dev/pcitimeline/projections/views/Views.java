@@ -17,14 +17,15 @@ public final class Views {
      * @param cursorCacheSize    systems whose cursors stay in memory between events
      * @param checkpointInterval events between two checkpoints of a system, at least
      * @param segments           the processor's segments (its tokens, stored by a rebuild)
+     * @param coalesceMillis     the processor's pause after a small batch (see ViewProjection)
      */
     public Views(JdbcTemplate jdbc, PlatformTransactionManager transactions, EventHistory history,
                  Checkpoints checkpoints, EventStorageEngine storage, TokenStore tokens, int cursorCacheSize,
-                 int checkpointInterval, int segments) {
+                 int checkpointInterval, int segments, long coalesceMillis) {
         ViewFolder folder = new ViewFolder(jdbc, history, checkpoints, cursorCacheSize, checkpointInterval);
         ViewWriter writer = new ViewWriter(jdbc);
         ViewsReset reset = new ViewsReset(jdbc, transactions);
-        this.projection = new ViewProjection(folder, writer, reset);
+        this.projection = new ViewProjection(folder, writer, reset, coalesceMillis);
         this.rebuild = new ViewsRebuild(storage, tokens, transactions, folder, writer, reset,
                 ViewProjection.PROCESSING_GROUP, Math.max(1, segments));
     }

@@ -60,6 +60,22 @@ class MigrationsTest {
                 .containsEntry("V2__views.sql", 356838206);
     }
 
+    @Test
+    void v5AsksForARebuildOfTheViews() {
+        // A store an older build made has view rows V5 drops or no longer writes: its first start must rebuild them.
+        String url = "jdbc:h2:mem:migrations-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/migration/h2").target("4").load()
+                .migrate();
+        Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/migration/h2").load().migrate();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "sa", "");
+             java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM view_reset_pending")) {
+            rs.next();
+            assertThat(rs.getInt(1)).isEqualTo(1);
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     private TreeSet<String> scripts(String vendor) throws IOException {
         TreeSet<String> names = new TreeSet<>();
         Arrays.stream(resolver.getResources("classpath*:db/migration/" + vendor + "/*.sql"))
