@@ -184,6 +184,12 @@ public final class Hardware implements ConfigSpace {
         return answers.answerAt(bus, devfn);
     }
 
+    /** From this version's {@link HardwareAnswerCache}: the buses the routing can stop on with something there. */
+    @Override
+    public boolean mayAnswerOn(int bus) {
+        return answers.mayAnswerOn(bus);
+    }
+
     /** The routing of one config read (package-private for {@link HardwareAnswerCache} and tests). */
     Answer route(int bus, int devfn) {
         Answer[] at = route(bus, devfn, devfn);

@@ -155,6 +155,9 @@ public final class Xen {
         int segment = cs.segment();
         List<Bdf> found = new ArrayList<>();
         for (int bus = 0; bus < BUSES; bus++) {
+            if (!cs.mayAnswerOn(bus)) {
+                continue; // nothing at any devfn: 32 reads that would all find nothing
+            }
             for (int device = 0; device < 32; device++) {
                 ConfigSpace.Answer function0 = cs.answerAt(bus, device << 3);
                 if (function0 == null) {
