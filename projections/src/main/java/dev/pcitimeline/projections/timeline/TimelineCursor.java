@@ -220,18 +220,35 @@ public final class TimelineCursor {
     /**
      * A finding keeps its {@code since} while its key holds from one event to the next. (Called when the findings
      * changed: unchanged findings keep the very same list.) An unchanged finding keeps its DatedFinding instance.
+     * Subjects are unique in a list and keep their order, and an event adds or drops a few: each finding is looked
+     * for where the one before it was found, plus one, and only when it is not there by subject in a map of them all.
      */
     private static List<DatedFinding> date(List<Finding> now, List<DatedFinding> before, long event) {
-        Map<Finding.Subject, DatedFinding> held = new HashMap<>(before.size() * 2);
-        for (DatedFinding d : before) {
-            held.put(d.finding().subject(), d);
+        Map<Finding.Subject, Integer> positions = null;
+        DatedFinding[] out = new DatedFinding[now.size()];
+        int next = 0;
+        for (int i = 0; i < out.length; i++) {
+            Finding f = now.get(i);
+            DatedFinding d = null;
+            if (next < before.size() && before.get(next).finding().sameSubject(f)) {
+                d = before.get(next++);
+            } else {
+                if (positions == null) {
+                    positions = new HashMap<>(before.size() * 2);
+                    for (int j = 0; j < before.size(); j++) {
+                        positions.put(before.get(j).finding().subject(), j);
+                    }
+                }
+                Integer at = positions.get(f.subject());
+                if (at != null) {
+                    d = before.get(at);
+                    next = at + 1;
+                }
+            }
+            out[i] = d == null ? new DatedFinding(f, event)
+                    : d.finding() == f || d.finding().equals(f) ? d : new DatedFinding(f, d.since());
         }
-        List<DatedFinding> out = new ArrayList<>(now.size());
-        for (Finding f : now) {
-            DatedFinding d = held.get(f.subject());
-            out.add(d == null ? new DatedFinding(f, event) : d.finding().equals(f) ? d : new DatedFinding(f, d.since()));
-        }
-        return List.copyOf(out);
+        return List.of(out);
     }
 
     // ------------------------------------------------------------------ what the fold has reached
