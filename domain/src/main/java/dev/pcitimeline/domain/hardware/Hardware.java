@@ -340,18 +340,29 @@ public final class Hardware implements ConfigSpace {
     }
 
     private static void conflictsOn(List<HardwareFunction> level, SortedSet<Integer> out) {
+        // Most levels have at most one bridge claiming buses, which conflicts with nothing: no tally for those.
+        HardwareFunction firstClaiming = null;
         int[] claims = null;
         for (HardwareFunction f : level) {
             if (!f.isBridge() || f.buses().secondary() > f.buses().subordinate()) {
                 continue;
             }
+            if (firstClaiming == null) {
+                firstClaiming = f;
+                continue;
+            }
             if (claims == null) {
                 claims = new int[256];
+                tally(firstClaiming.buses(), claims, out);
             }
-            for (int b = f.buses().secondary(); b <= f.buses().subordinate(); b++) {
-                if (++claims[b] == 2) {
-                    out.add(b);
-                }
+            tally(f.buses(), claims, out);
+        }
+    }
+
+    private static void tally(BridgeBuses claimed, int[] claims, SortedSet<Integer> out) {
+        for (int b = claimed.secondary(); b <= claimed.subordinate(); b++) {
+            if (++claims[b] == 2) {
+                out.add(b);
             }
         }
     }

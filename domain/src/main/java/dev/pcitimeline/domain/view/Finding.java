@@ -37,6 +37,25 @@ public record Finding(Kind kind, Integer bus, Bdf bdf, Integer domain, String me
                 && Objects.equals(domain, other.domain);
     }
 
+    /**
+     * Orders findings by subject: kind (in §5's order), then bus, BDF, domain (absent first). Zero exactly when
+     * {@link #sameSubject}. {@link Findings#of} lists findings in this order, each subject once.
+     */
+    public static int compareSubjects(Finding a, Finding b) {
+        int c = Integer.compare(a.kind.ordinal(), b.kind.ordinal());
+        if (c == 0) {
+            c = compareAbsentFirst(a.bus, b.bus);
+        }
+        if (c == 0) {
+            c = compareAbsentFirst(a.bdf, b.bdf);
+        }
+        return c != 0 ? c : compareAbsentFirst(a.domain, b.domain);
+    }
+
+    private static <T extends Comparable<T>> int compareAbsentFirst(T a, T b) {
+        return a == null ? (b == null ? 0 : -1) : b == null ? 1 : a.compareTo(b);
+    }
+
     public record Subject(Kind kind, Integer bus, Bdf bdf, Integer domain) {
         /** By the kind's ordinal: a record's own hash takes the enum's identity hash, which costs more (same equals). */
         @Override

@@ -220,30 +220,37 @@ public final class TimelineCursor {
     /**
      * A finding keeps its {@code since} while its key holds from one event to the next. (Called when the findings
      * changed: unchanged findings keep the very same list.) An unchanged finding keeps its DatedFinding instance.
-     * Subjects are unique in a list and keep their order, and an event adds or drops a few: each finding is looked
-     * for where the one before it was found, plus one, and only when it is not there by subject in a map of them all.
+     * Both lists normally come in {@link Finding#compareSubjects} order, each subject once: then one merged walk
+     * pairs them up; otherwise each finding is looked up by subject.
      */
     private static List<DatedFinding> date(List<Finding> now, List<DatedFinding> before, long event) {
-        Map<Finding.Subject, Integer> positions = null;
         DatedFinding[] out = new DatedFinding[now.size()];
+        boolean ordered = true;
+        for (int i = 1; i < now.size() && ordered; i++) {
+            ordered = Finding.compareSubjects(now.get(i - 1), now.get(i)) < 0;
+        }
+        for (int i = 1; i < before.size() && ordered; i++) {
+            ordered = Finding.compareSubjects(before.get(i - 1).finding(), before.get(i).finding()) < 0;
+        }
+        Map<Finding.Subject, DatedFinding> held = null;
+        if (!ordered) {
+            held = new HashMap<>(before.size() * 2);
+            for (DatedFinding d : before) {
+                held.put(d.finding().subject(), d);
+            }
+        }
         int next = 0;
         for (int i = 0; i < out.length; i++) {
             Finding f = now.get(i);
-            DatedFinding d = null;
-            if (next < before.size() && before.get(next).finding().sameSubject(f)) {
-                d = before.get(next++);
+            DatedFinding d;
+            if (ordered) {
+                int c = -1;
+                while (next < before.size() && (c = Finding.compareSubjects(before.get(next).finding(), f)) < 0) {
+                    next++;
+                }
+                d = c == 0 ? before.get(next++) : null;
             } else {
-                if (positions == null) {
-                    positions = new HashMap<>(before.size() * 2);
-                    for (int j = 0; j < before.size(); j++) {
-                        positions.put(before.get(j).finding().subject(), j);
-                    }
-                }
-                Integer at = positions.get(f.subject());
-                if (at != null) {
-                    d = before.get(at);
-                    next = at + 1;
-                }
+                d = held.get(f.subject());
             }
             out[i] = d == null ? new DatedFinding(f, event)
                     : d.finding() == f || d.finding().equals(f) ? d : new DatedFinding(f, d.since());
