@@ -14,6 +14,14 @@ public interface ConfigSpace {
     /** The function a config read at (bus, devfn) reaches now, or null when nothing answers. */
     Answer answerAt(int bus, int devfn);
 
+    /**
+     * False only when nothing answers at any devfn of {@code bus}, so that a scan of every address can pass the bus by
+     * (Xen's boot scan reads 8192 of them, most on buses nothing decodes). True unless the implementation knows.
+     */
+    default boolean mayAnswerOn(int bus) {
+        return true;
+    }
+
     /** The vendor/device dword is not all ones. */
     default boolean present(int bus, int devfn) {
         return answerAt(bus, devfn) != null;

@@ -184,6 +184,12 @@ public final class Hardware implements ConfigSpace {
         return answers.answerAt(bus, devfn);
     }
 
+    /** From this version's {@link HardwareAnswerCache}: the buses the routing can stop on with something there. */
+    @Override
+    public boolean mayAnswerOn(int bus) {
+        return answers.mayAnswerOn(bus);
+    }
+
     /** The routing of one config read (package-private for {@link HardwareAnswerCache} and tests). */
     Answer route(int bus, int devfn) {
         Answer[] at = route(bus, devfn, devfn);
@@ -334,18 +340,29 @@ public final class Hardware implements ConfigSpace {
     }
 
     private static void conflictsOn(List<HardwareFunction> level, SortedSet<Integer> out) {
+        // Most levels have at most one bridge claiming buses, which conflicts with nothing: no tally for those.
+        HardwareFunction firstClaiming = null;
         int[] claims = null;
         for (HardwareFunction f : level) {
             if (!f.isBridge() || f.buses().secondary() > f.buses().subordinate()) {
                 continue;
             }
+            if (firstClaiming == null) {
+                firstClaiming = f;
+                continue;
+            }
             if (claims == null) {
                 claims = new int[256];
+                tally(firstClaiming.buses(), claims, out);
             }
-            for (int b = f.buses().secondary(); b <= f.buses().subordinate(); b++) {
-                if (++claims[b] == 2) {
-                    out.add(b);
-                }
+            tally(f.buses(), claims, out);
+        }
+    }
+
+    private static void tally(BridgeBuses claimed, int[] claims, SortedSet<Integer> out) {
+        for (int b = claimed.secondary(); b <= claimed.subordinate(); b++) {
+            if (++claims[b] == 2) {
+                out.add(b);
             }
         }
     }

@@ -62,6 +62,14 @@ final class HardwareAnswerCache {
         return row[devfn];
     }
 
+    /** False only when nothing answers at any devfn of {@code bus} (see {@link #busesThatMayAnswer}). */
+    boolean mayAnswerOn(int bus) {
+        if ((bus & ~0xff) != 0) {
+            return true; // not a bus of this segment: answerAt routes such reads as asked
+        }
+        return (mayAnswer != null ? mayAnswer : busesThatMayAnswer())[bus];
+    }
+
     /**
      * The buses where anything can answer: the walk stops on the bus of a level (a root bus or a bridge's secondary)
      * and reaches a function there, or a VF of a PF of that level, whose RIDs run from the PF's first VF to its last.

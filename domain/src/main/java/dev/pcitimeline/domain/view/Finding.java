@@ -2,6 +2,8 @@ package dev.pcitimeline.domain.view;
 
 import dev.pcitimeline.domain.value.Bdf;
 
+import java.util.Objects;
+
 /**
  * Something wrong with Xen's state at one moment (XEN-MODEL.md §5). The subject is a bus, a
  * BDF or a domain (DOMAIN_CRASHED; none for XEN_HUNG); {@link #key()} identifies "the same
@@ -29,7 +31,38 @@ public record Finding(Kind kind, Integer bus, Bdf bdf, Integer domain, String me
         return new Subject(kind, bus, bdf, domain);
     }
 
+    /** Whether {@code other} has the same {@link #subject()}, without building either. */
+    public boolean sameSubject(Finding other) {
+        return kind == other.kind && Objects.equals(bus, other.bus) && Objects.equals(bdf, other.bdf)
+                && Objects.equals(domain, other.domain);
+    }
+
+    /**
+     * Orders findings by subject: kind (in §5's order), then bus, BDF, domain (absent first). Zero exactly when
+     * {@link #sameSubject}. {@link Findings#of} lists findings in this order, each subject once.
+     */
+    public static int compareSubjects(Finding a, Finding b) {
+        int c = Integer.compare(a.kind.ordinal(), b.kind.ordinal());
+        if (c == 0) {
+            c = compareAbsentFirst(a.bus, b.bus);
+        }
+        if (c == 0) {
+            c = compareAbsentFirst(a.bdf, b.bdf);
+        }
+        return c != 0 ? c : compareAbsentFirst(a.domain, b.domain);
+    }
+
+    private static <T extends Comparable<T>> int compareAbsentFirst(T a, T b) {
+        return a == null ? (b == null ? 0 : -1) : b == null ? 1 : a.compareTo(b);
+    }
+
     public record Subject(Kind kind, Integer bus, Bdf bdf, Integer domain) {
+        /** By the kind's ordinal: a record's own hash takes the enum's identity hash, which costs more (same equals). */
+        @Override
+        public int hashCode() {
+            return ((kind.ordinal() * 31 + Objects.hashCode(bus)) * 31 + Objects.hashCode(bdf)) * 31
+                    + Objects.hashCode(domain);
+        }
     }
 
     public static Finding onDomain(Kind kind, int domain, String message) {

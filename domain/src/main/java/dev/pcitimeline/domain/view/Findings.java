@@ -11,11 +11,10 @@ import dev.pcitimeline.domain.xen.Pdev;
 import dev.pcitimeline.domain.xen.Xen;
 
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 
 import static dev.pcitimeline.domain.view.Finding.Kind.BUS2BRIDGE_DANGLING;
 import static dev.pcitimeline.domain.view.Finding.Kind.BUS2BRIDGE_LOOP;
@@ -164,40 +163,81 @@ public final class Findings {
     }
 
     private static void contexts(Hardware hw, Xen xen, List<Finding> out) {
-        Map<Integer, DomainId> entries = xen.contexts();
-        Set<Integer> needed = new HashSet<>();
-        TreeMap<Integer, Finding> missing = new TreeMap<>();
-        TreeMap<Integer, Finding> foreign = new TreeMap<>();
+        // Each requester ID a pdev a domain owns needs, as rid << 32 | the index of that pdev among them: sorted, each
+        // rid's pdevs come in list order (the first one names a finding) and the rids run in the context entries'
+        // order, so one merged walk over both finds what is missing, foreign and orphaned.
+        List<Pdev> owned = new ArrayList<>();
+        long[] needs = new long[64];
+        int n = 0;
+        int[] rids = new int[MAX_REQUESTER_IDS];
         for (Pdev p : xen.pdevs()) {
             if (p.owner() == null) {
                 continue;
             }
-            for (int rid : requesterIds(hw, p.bdf())) {
-                needed.add(rid);
-                DomainId holder = entries.get(rid);
-                Bdf at = Bdf.ofRid(xen.segment(), rid);
-                if (holder == null) {
-                    if (!missing.containsKey(rid)) { // the first pdev needing it names it
-                        missing.put(rid, Finding.onBdf(CONTEXT_MISSING, at, p.bdf().shortText() + " (owned by "
-                                + p.owner() + ") needs requester ID " + at.shortText() + " and it has no context entry"
-                                + (rid == p.bdf().rid() && p.type().isBridge() ? " (Xen 4.4 never maps bridges themselves)" : "")));
-                    }
-                } else if (!holder.equals(p.owner()) && !foreign.containsKey(rid)) {
-                    foreign.put(rid, Finding.onBdf(CONTEXT_FOREIGN, at, p.bdf().shortText() + " (owned by "
+            int count = requesterIds(hw, p.bdf(), rids);
+            if (n + count > needs.length) {
+                needs = Arrays.copyOf(needs, needs.length * 2);
+            }
+            for (int i = 0; i < count; i++) {
+                needs[n++] = (long) rids[i] << 32 | owned.size();
+            }
+            owned.add(p);
+        }
+        Arrays.sort(needs, 0, n);
+        List<Finding> missing = new ArrayList<>();
+        List<Finding> foreign = new ArrayList<>();
+        List<Finding> orphans = new ArrayList<>();
+        Iterator<Map.Entry<Integer, DomainId>> entries = xen.contexts().entrySet().iterator();
+        Map.Entry<Integer, DomainId> entry = entries.hasNext() ? entries.next() : null;
+        for (int first = 0, end; first < n; first = end) {
+            int rid = (int) (needs[first] >>> 32);
+            end = first + 1;
+            while (end < n && (int) (needs[end] >>> 32) == rid) {
+                end++;
+            }
+            while (entry != null && entry.getKey() < rid) {
+                orphans.add(orphan(xen, entry));
+                entry = entries.hasNext() ? entries.next() : null;
+            }
+            DomainId holder = null;
+            if (entry != null && entry.getKey() == rid) {
+                holder = entry.getValue();
+                entry = entries.hasNext() ? entries.next() : null;
+            }
+            Bdf at = Bdf.ofRid(xen.segment(), rid);
+            if (holder == null) {
+                Pdev p = owned.get((int) needs[first]); // the first pdev needing it names it
+                missing.add(Finding.onBdf(CONTEXT_MISSING, at, p.bdf().shortText() + " (owned by "
+                        + p.owner() + ") needs requester ID " + at.shortText() + " and it has no context entry"
+                        + (rid == p.bdf().rid() && p.type().isBridge() ? " (Xen 4.4 never maps bridges themselves)" : "")));
+                continue;
+            }
+            for (int i = first; i < end; i++) {
+                Pdev p = owned.get((int) needs[i]);
+                if (!holder.equals(p.owner())) {
+                    foreign.add(Finding.onBdf(CONTEXT_FOREIGN, at, p.bdf().shortText() + " (owned by "
                             + p.owner() + ") needs requester ID " + at.shortText() + " but its entry belongs to " + holder));
+                    break;
                 }
             }
         }
-        out.addAll(missing.values());
-        out.addAll(foreign.values());
-        for (Map.Entry<Integer, DomainId> e : entries.entrySet()) {
-            if (!needed.contains(e.getKey())) {
-                Bdf at = Bdf.ofRid(xen.segment(), e.getKey());
-                out.add(Finding.onBdf(CONTEXT_ORPHAN, at, "the context entry for " + at.shortText() + " (" + e.getValue()
-                        + ") is needed by no pdev a domain owns"));
-            }
+        while (entry != null) {
+            orphans.add(orphan(xen, entry));
+            entry = entries.hasNext() ? entries.next() : null;
         }
+        out.addAll(missing);
+        out.addAll(foreign);
+        out.addAll(orphans);
     }
+
+    private static Finding orphan(Xen xen, Map.Entry<Integer, DomainId> entry) {
+        Bdf at = Bdf.ofRid(xen.segment(), entry.getKey());
+        return Finding.onBdf(CONTEXT_ORPHAN, at, "the context entry for " + at.shortText() + " (" + entry.getValue()
+                + ") is needed by no pdev a domain owns");
+    }
+
+    /** A pdev needs its own requester ID, a top-most conventional bridge's and that bridge's secondary:00.0. */
+    private static final int MAX_REQUESTER_IDS = 3;
 
     /**
      * The requester IDs a pdev at {@code bdf} needs, from the hardware as it is: its own; for a
@@ -205,11 +245,22 @@ public final class Findings {
      * that is a PCIe-to-PCI bridge, {@code secondary:00.0} too.
      */
     public static List<Integer> requesterIds(Hardware hw, Bdf bdf) {
-        List<Integer> rids = new ArrayList<>(3);
-        rids.add(bdf.rid());
+        int[] rids = new int[MAX_REQUESTER_IDS];
+        int count = requesterIds(hw, bdf, rids);
+        List<Integer> list = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            list.add(rids[i]);
+        }
+        return list;
+    }
+
+    /** The same into {@code rids} (room for {@link #MAX_REQUESTER_IDS}), in that order; returns how many. */
+    private static int requesterIds(Hardware hw, Bdf bdf, int[] rids) {
+        int count = 0;
+        rids[count++] = bdf.rid();
         ConfigSpace.Answer a = hw.answerAt(bdf.bus(), bdf.devfn());
         if (a == null || a.virtual() || a.kind() != DeviceKind.PCI_ENDPOINT) {
-            return rids;
+            return count;
         }
         HardwareFunction top = null;
         for (HardwareFunction up = hw.function(a.id()).parent(); up != null
@@ -217,11 +268,11 @@ public final class Findings {
             top = up;
         }
         if (top != null) {
-            rids.add(top.rid());
+            rids[count++] = top.rid();
             if (top.kind() == DeviceKind.PCIE_TO_PCI_BRIDGE) {
-                rids.add(top.buses().secondary() * 256);
+                rids[count++] = top.buses().secondary() * 256;
             }
         }
-        return rids;
+        return count;
     }
 }

@@ -47,6 +47,8 @@ public final class Xen {
     private final Bus2BridgeEntry[] bus2bridge = new Bus2BridgeEntry[BUSES];
     /** Keyed by requester ID, so iteration is bus/devfn order. */
     private final TreeMap<Integer, Pdev> pdevs = new TreeMap<>();
+    /** {@link #pdevs()} until the next change of {@link #pdevs} (null: not made since): the views read it often. */
+    private List<Pdev> pdevList;
     /** VT-d context entries: requester ID to the domain the entry was created for. */
     private final TreeMap<Integer, DomainId> contexts = new TreeMap<>();
     private boolean hung;
@@ -68,6 +70,7 @@ public final class Xen {
         Xen copy = new Xen(policy, segment);
         System.arraycopy(bus2bridge, 0, copy.bus2bridge, 0, BUSES);
         copy.pdevs.putAll(pdevs);
+        copy.pdevList = pdevList;
         copy.contexts.putAll(contexts);
         copy.hung = hung;
         copy.crashed.addAll(crashed);
@@ -95,7 +98,10 @@ public final class Xen {
 
     /** The pdev list sorted by bus, devfn. */
     public List<Pdev> pdevs() {
-        return List.copyOf(pdevs.values());
+        if (pdevList == null) {
+            pdevList = List.copyOf(pdevs.values());
+        }
+        return pdevList;
     }
 
     /** The pdev at (bus, devfn), or null. */
@@ -141,6 +147,7 @@ public final class Xen {
     public void reset() {
         Arrays.fill(bus2bridge, Bus2BridgeEntry.EMPTY);
         pdevs.clear();
+        pdevList = null;
         contexts.clear();
         hung = false;
         crashed.clear();
@@ -155,6 +162,9 @@ public final class Xen {
         int segment = cs.segment();
         List<Bdf> found = new ArrayList<>();
         for (int bus = 0; bus < BUSES; bus++) {
+            if (!cs.mayAnswerOn(bus)) {
+                continue; // nothing at any devfn: 32 reads that would all find nothing
+            }
             for (int device = 0; device < 32; device++) {
                 ConfigSpace.Answer function0 = cs.answerAt(bus, device << 3);
                 if (function0 == null) {
@@ -388,7 +398,7 @@ public final class Xen {
         Xen xen = new Xen(policy, segment);
         xen.hung = s.hung();
         for (Pdev pdev : s.pdevs()) {
-            xen.pdevs.put(pdev.bdf().rid(), pdev);
+            xen.putPdev(pdev);
         }
         for (Map.Entry<Integer, Bus2BridgeEntry> e : s.bus2bridge().entrySet()) {
             xen.bus2bridge[BusNumber.check("bus2bridge bus", e.getKey())] = e.getValue();
@@ -431,7 +441,7 @@ public final class Xen {
             }
         }
         Pdev pdev = new Pdev(bdf, type, null, virtfnOf, answeredBy, rememberedRange);
-        pdevs.put(bdf.rid(), pdev);
+        putPdev(pdev);
         t.pdevAdded(pdev);
         if (release.fillsBus2Bridge(type)) {
             fillLoop(secondary, subordinate, Bus2BridgeEntry.mapped(bus, devfn), pdev, Rule.ALLOC_FILL, t);
@@ -457,7 +467,7 @@ public final class Xen {
 
     /** Replaces {@code before} in the list by {@code after} (same address) and tells the trace. */
     private Pdev update(Pdev before, Pdev after, XenTrace t) {
-        pdevs.put(after.bdf().rid(), after);
+        putPdev(after);
         t.pdevUpdated(before, after);
         return after;
     }
@@ -493,6 +503,7 @@ public final class Xen {
             }
         }
         Pdev freed = pdevs.remove(bdf.rid());
+        pdevList = null;
         if (freed != null && freed.virtfnOf() != null && freed.linkedPf() != null) {
             leaveVfList(freed, t); // (f) only a pdev still flagged a VF leaves its PF's list
         }
@@ -825,9 +836,15 @@ public final class Xen {
         }
     }
 
+    /** Every change of {@link #pdevs} but removal and reset goes through here. */
+    private void putPdev(Pdev pdev) {
+        pdevs.put(pdev.bdf().rid(), pdev);
+        pdevList = null;
+    }
+
     private Pdev setOwner(Pdev pdev, DomainId owner, XenTrace t) {
         Pdev changed = pdev.withOwner(owner);
-        pdevs.put(pdev.bdf().rid(), changed);
+        putPdev(changed);
         t.pdevOwnerChanged(pdev, changed);
         return changed;
     }

@@ -19,6 +19,9 @@ import dev.pcitimeline.domain.value.DeviceKind;
 import dev.pcitimeline.domain.value.DomainId;
 import dev.pcitimeline.domain.value.Outcome;
 import dev.pcitimeline.domain.value.Policy;
+import dev.pcitimeline.domain.hardware.ConfigSpace;
+import dev.pcitimeline.domain.view.Finding;
+import dev.pcitimeline.domain.view.Findings;
 import dev.pcitimeline.domain.view.MachineView;
 import dev.pcitimeline.domain.xen.Pdev;
 import dev.pcitimeline.domain.xen.Xen;
@@ -102,6 +105,57 @@ class MachineProperties {
         assertThat(fresh.snapshot()).isEqualTo(run.machine().snapshot());
         assertThat(fresh).as("machines with equal state are equal").isEqualTo(run.machine());
         assertThat(fresh.eventCount()).isEqualTo(1 + run.recordings().stream().mapToLong(r -> r.events().size()).sum());
+    }
+
+    /**
+     * What the views take shortcuts for equals the plain computation after every event: the boot scan passing by
+     * buses the hardware says nothing answers on (and so the fresh boot the findings compare against), the pdev list
+     * Xen keeps between changes, and the subject order the timeline pairs findings up by.
+     */
+    @Property(tries = 100, edgeCases = EdgeCasesMode.NONE)
+    void the_views_shortcuts_equal_the_plain_computations(@ForAll("systems") RandomSystem system,
+                                                         @ForAll("policies") Policy policy) {
+        SystemCreated created = system.created(policy);
+        Run run = Run.of(created, system.steps(), false);
+        Machine m = Machine.created(created);
+        for (StepRecording recording : run.recordings()) {
+            for (SegmentEvent e : recording.events()) {
+                m.apply(e, XenTrace.NONE);
+                Hardware hw = m.hardware();
+                ConfigSpace everyBus = new ConfigSpace() { // the interface's own answer: look at every bus
+                    @Override
+                    public int segment() {
+                        return hw.segment();
+                    }
+
+                    @Override
+                    public Answer answerAt(int bus, int devfn) {
+                        return hw.answerAt(bus, devfn);
+                    }
+                };
+                assertThat(Xen.bootScan(hw)).as("scan after %s", e).isEqualTo(Xen.bootScan(everyBus));
+                Xen expected = Xen.freshBoot(policy, hw);
+                assertThat(expected.snapshot()).as("fresh boot after %s", e)
+                        .isEqualTo(Xen.freshBoot(policy, everyBus).snapshot());
+                List<Finding> findings = Findings.of(hw, m.xen(), expected);
+                for (int i = 1; i < findings.size(); i++) {
+                    assertThat(Finding.compareSubjects(findings.get(i - 1), findings.get(i))).as("%s then %s",
+                            findings.get(i - 1), findings.get(i)).isNegative();
+                }
+            }
+            Xen xen = m.xen();
+            List<Pdev> listed = xen.pdevs();
+            int inTable = 0;
+            for (int rid = 0; rid <= 0xffff; rid++) {
+                if (xen.pdev(rid >> 8, rid & 0xff) != null) {
+                    inTable++;
+                }
+            }
+            assertThat(inTable).as("pdevs after step %d", recording.index()).isEqualTo(listed.size());
+            for (Pdev p : listed) {
+                assertThat(xen.pdev(p.bdf().bus(), p.bdf().devfn())).isSameAs(p);
+            }
+        }
     }
 
     @Property(tries = 200, edgeCases = EdgeCasesMode.NONE)

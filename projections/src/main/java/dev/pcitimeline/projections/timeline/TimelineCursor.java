@@ -261,18 +261,42 @@ public final class TimelineCursor {
     /**
      * A finding keeps its {@code since} while its key holds from one event to the next. (Called when the findings
      * changed: unchanged findings keep the very same list.) An unchanged finding keeps its DatedFinding instance.
+     * Both lists normally come in {@link Finding#compareSubjects} order, each subject once: then one merged walk
+     * pairs them up; otherwise each finding is looked up by subject.
      */
     private static List<DatedFinding> date(List<Finding> now, List<DatedFinding> before, long event) {
-        Map<Finding.Subject, DatedFinding> held = new HashMap<>(before.size() * 2);
-        for (DatedFinding d : before) {
-            held.put(d.finding().subject(), d);
+        DatedFinding[] out = new DatedFinding[now.size()];
+        boolean ordered = true;
+        for (int i = 1; i < now.size() && ordered; i++) {
+            ordered = Finding.compareSubjects(now.get(i - 1), now.get(i)) < 0;
         }
-        List<DatedFinding> out = new ArrayList<>(now.size());
-        for (Finding f : now) {
-            DatedFinding d = held.get(f.subject());
-            out.add(d == null ? new DatedFinding(f, event) : d.finding().equals(f) ? d : new DatedFinding(f, d.since()));
+        for (int i = 1; i < before.size() && ordered; i++) {
+            ordered = Finding.compareSubjects(before.get(i - 1).finding(), before.get(i).finding()) < 0;
         }
-        return List.copyOf(out);
+        Map<Finding.Subject, DatedFinding> held = null;
+        if (!ordered) {
+            held = new HashMap<>(before.size() * 2);
+            for (DatedFinding d : before) {
+                held.put(d.finding().subject(), d);
+            }
+        }
+        int next = 0;
+        for (int i = 0; i < out.length; i++) {
+            Finding f = now.get(i);
+            DatedFinding d;
+            if (ordered) {
+                int c = -1;
+                while (next < before.size() && (c = Finding.compareSubjects(before.get(next).finding(), f)) < 0) {
+                    next++;
+                }
+                d = c == 0 ? before.get(next++) : null;
+            } else {
+                d = held.get(f.subject());
+            }
+            out[i] = d == null ? new DatedFinding(f, event)
+                    : d.finding() == f || d.finding().equals(f) ? d : new DatedFinding(f, d.since());
+        }
+        return List.of(out);
     }
 
     // ------------------------------------------------------------------ what the fold has reached
