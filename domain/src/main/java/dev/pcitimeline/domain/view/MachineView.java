@@ -84,6 +84,39 @@ public record MachineView(long event, int step, boolean hung, List<PdevRow> pdev
                 contexts, hardware, findings);
     }
 
+    /**
+     * What {@link #next} gives without the row lists a caller only needs at the end of a fold: Xen's bus2bridge
+     * entries, the hang and the findings are computed (they change what a fold records), while {@code pdevs},
+     * {@code upstream}, {@code contexts} and {@code hardware} are null until {@link #withRows} fills them.
+     */
+    public static MachineView nextWithoutRows(MachineView previous, Machine machine, Xen expected,
+                                              boolean hardwareChanged, boolean xenChanged, Bus2BridgeMemo memo) {
+        if (!hardwareChanged && !xenChanged) {
+            return new MachineView(machine.eventCount(), machine.stepCount() - 1, previous.hung, null,
+                    previous.bus2bridge, null, null, null, previous.findings);
+        }
+        Xen xen = machine.xen();
+        List<Bus2BridgeRow> bus2bridge = xenChanged ? same(previous.bus2bridge, bus2bridge(xen)) : previous.bus2bridge;
+        List<Finding> findings = same(previous.findings, Findings.of(machine.hardware(), xen, expected, memo));
+        return new MachineView(machine.eventCount(), machine.stepCount() - 1, xen.hung(), null, bus2bridge, null,
+                null, null, findings);
+    }
+
+    /** Whether the row lists are here (see {@link #nextWithoutRows}). */
+    public boolean hasRows() {
+        return pdevs != null;
+    }
+
+    /** This view with the row lists of {@code machine} (the machine it was computed on), if it lacks them. */
+    public MachineView withRows(Machine machine, Bus2BridgeMemo memo) {
+        if (hasRows()) {
+            return this;
+        }
+        Xen xen = machine.xen();
+        return new MachineView(event, step, hung, pdevs(xen), bus2bridge, upstream(xen, memo), contexts(xen),
+                hardware(machine.hardware()), findings);
+    }
+
     private static <R> List<R> same(List<R> before, List<R> now) {
         return before.equals(now) ? before : now;
     }

@@ -230,7 +230,7 @@ public class StateQueries {
             if (n >= first) {
                 Advance a = cursor.latest();
                 entries.add(new TimelineEntry(n, a.step(), EventText.type(a.payload()),
-                        message.getTimestamp().toString(), EventText.of(a.payload(), a.outcome(), a.view()),
+                        message.getTimestamp().toString(), EventText.of(a.payload(), a.outcome(), cursor.view()),
                         a.outcome().text(), json(a.payload())));
             }
         });

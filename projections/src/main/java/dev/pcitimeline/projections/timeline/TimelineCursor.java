@@ -47,6 +47,8 @@ public final class TimelineCursor {
     /** The hardware version {@link #view} was computed on. */
     private long viewForVersion = Long.MIN_VALUE;
     private MachineView view = NOTHING;
+    /** Whether {@link #view} gets its row lists only when asked for (see {@link #rowsOnDemand()}). */
+    private boolean rowsOnDemand;
     private List<DatedFinding> findings = List.of();
     /** The steps from {@link #firstStep} on: the last one as far as it has got, the others final. */
     private final List<StepRecord> steps = new ArrayList<>();
@@ -239,7 +241,10 @@ public final class TimelineCursor {
             view = MachineView.of(machine, expected());
         } else {
             boolean hardwareChanged = version != viewForVersion;
-            view = MachineView.next(before, machine, expected(), hardwareChanged, xenChanged, bus2bridgeMemo);
+            view = rowsOnDemand
+                    ? MachineView.nextWithoutRows(before, machine, expected(), hardwareChanged, xenChanged,
+                    bus2bridgeMemo)
+                    : MachineView.next(before, machine, expected(), hardwareChanged, xenChanged, bus2bridgeMemo);
         }
         viewForVersion = version;
         if (view.findings() != before.findings()) {
@@ -327,8 +332,23 @@ public final class TimelineCursor {
         return expected().copy();
     }
 
+    /** The view after the last event folded, with its row lists (computed now for a cursor with rows on demand). */
     public MachineView view() {
+        if (!view.hasRows()) {
+            view = view.withRows(machine, bus2bridgeMemo);
+        }
         return view;
+    }
+
+    /**
+     * From now on, folds compute only what changes a fold's record (Xen's bus2bridge entries, the hang, the findings
+     * and their runs): the pdev, upstream, context and hardware rows are computed by {@link #view()} when asked.
+     * {@link Advance#view()} and {@link Advance#viewBefore()} then have no row lists. What the views projection and
+     * a read from a checkpoint use; what compares rows event by event (audit, diff, versions) does not.
+     */
+    public TimelineCursor rowsOnDemand() {
+        rowsOnDemand = true;
+        return this;
     }
 
     public List<DatedFinding> findings() {

@@ -83,9 +83,9 @@ public class Checkpoints {
     public TimelineCursor cursor(String system, long startAtOrBefore, long upTo, EventHistory.EachEvent each) {
         Optional<Stored> at = atOrBefore(system, Math.min(startAtOrBefore, upTo));
         if (at.isEmpty()) {
-            return history.fold(system, upTo, each);
+            return history.fold(system, upTo, (message, cursor) -> each.accept(message, cursor.rowsOnDemand()));
         }
-        return history.foldOn(TimelineCursor.resume(state(system, at.get())), upTo, each);
+        return history.foldOn(TimelineCursor.resume(state(system, at.get())).rowsOnDemand(), upTo, each);
     }
 
     /** The same without a callback. */

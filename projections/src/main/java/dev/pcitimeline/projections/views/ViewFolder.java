@@ -59,7 +59,7 @@ final class ViewFolder {
         }
         TimelineCursor cursor;
         try {
-            cursor = TimelineCursor.start(event);
+            cursor = TimelineCursor.start(event).rowsOnDemand();
         } catch (RuntimeException e) {
             fail(batch, system, n, e);
             return;
@@ -162,18 +162,18 @@ final class ViewFolder {
         TimelineCursor cursor;
         long last;
         if (pending != null && pending.event() <= upTo) {
-            cursor = history.foldOn(TimelineCursor.resume(pending.state()), upTo, (m, c) -> {
+            cursor = history.foldOn(TimelineCursor.resume(pending.state()).rowsOnDemand(), upTo, (m, c) -> {
             });
             last = pending.event();
         } else {
             Optional<Checkpoints.Stored> stored = checkpoints.atOrBefore(system, upTo);
             if (stored.isPresent()) {
-                cursor = history.foldOn(TimelineCursor.resume(checkpoints.state(system, stored.get())), upTo,
+                cursor = history.foldOn(TimelineCursor.resume(checkpoints.state(system, stored.get())).rowsOnDemand(), upTo,
                         (m, c) -> {
                         });
                 last = stored.get().event();
             } else {
-                cursor = history.fold(system, null, upTo);
+                cursor = history.fold(system, upTo, (m, c) -> c.rowsOnDemand());
                 last = 0;
             }
         }

@@ -221,4 +221,36 @@ class TimelineCursorTest {
             assertThat(v.hung()).isEqualTo(c.findings().stream().anyMatch(f -> f.finding().kind() == Kind.XEN_HUNG));
         }
     }
+
+    /**
+     * The views projection and the reads fold with rows on demand, and resume from checkpoints written as JSON: at
+     * every event of the seed history, under every policy, such a cursor (resumed at each step's end) must show
+     * what a cursor folding everything from event 1 shows.
+     */
+    @Test
+    void rows_on_demand_and_a_resumed_checkpoint_show_what_the_full_fold_shows() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = dev.pcitimeline.projections.store.StoreObjectMapper.create();
+        for (Policy policy : Policy.values()) {
+            List<SegmentEvent> events = Seed.history("s1", policy, Seed.XEN_BOOT, Seed.DOM0_BOOT_ASSIGN_BUSSES,
+                    Seed.REPORT_ALL_REMOVE_FIRST, new dev.pcitimeline.domain.step.Step.XenBoot(),
+                    Seed.REMOVE_OLD_TUNDRA);
+            TimelineCursor full = TimelineCursor.start((SystemCreated) events.get(0));
+            TimelineCursor lean = TimelineCursor.start((SystemCreated) events.get(0)).rowsOnDemand();
+            for (SegmentEvent e : events.subList(1, events.size())) {
+                if (e instanceof SegmentEvent.StepStarted && !lean.steps().isEmpty()) {
+                    // between two steps: write the checkpoint as the projection does and carry on from it
+                    String written = json.writeValueAsString(lean.checkpoint());
+                    lean = TimelineCursor.resume(json.readValue(written, TimelineCursor.Checkpoint.class))
+                            .rowsOnDemand();
+                }
+                full.advance(e);
+                lean.advance(e);
+                assertThat(lean.view()).as("%s event %d", policy, full.events()).isEqualTo(full.view());
+                assertThat(lean.findings()).as("%s event %d", policy, full.events()).isEqualTo(full.findings());
+                List<StepRecord> fullSteps = full.steps();
+                assertThat(lean.steps()).as("%s event %d", policy, full.events())
+                        .isEqualTo(fullSteps.subList(lean.firstStep(), fullSteps.size()));
+            }
+        }
+    }
 }
