@@ -2,6 +2,7 @@ package dev.pcitimeline.projections.query;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 
 import java.util.List;
 
@@ -20,7 +21,9 @@ import java.util.List;
 public record StateDocument(String scenario, String system, String policy, int segment, long event, int step,
                             boolean hung, List<Pdev> pdevs, List<Bus2BridgeMapping> bus2bridge,
                             List<Upstream> upstream, List<Context> contexts, List<HardwareFunction> hardware,
-                            List<FindingEntry> findings, List<StepEntry> steps, List<ExpectationEntry> expectations) {
+                            List<FindingEntry> findings,
+                            @JsonSerialize(using = StepList.Json.class) List<StepEntry> steps,
+                            List<ExpectationEntry> expectations) {
 
     public StateDocument {
         pdevs = List.copyOf(pdevs);
@@ -29,7 +32,7 @@ public record StateDocument(String scenario, String system, String policy, int s
         contexts = List.copyOf(contexts);
         hardware = List.copyOf(hardware);
         findings = List.copyOf(findings);
-        steps = List.copyOf(steps);
+        steps = steps instanceof StepList ? steps : List.copyOf(steps); // StepList: immutable, chunks kept
         expectations = List.copyOf(expectations);
     }
 

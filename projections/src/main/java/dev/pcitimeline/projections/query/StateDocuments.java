@@ -37,19 +37,32 @@ public final class StateDocuments {
 
     /** The state a cursor has reached, under the cursor's policy (a cursor that has seen every step since event 1). */
     public static StateDocument of(TimelineCursor cursor) {
-        return of(cursor, List.of());
+        if (cursor.firstStep() != 0) {
+            throw new IllegalArgumentException("the cursor's steps start at " + cursor.firstStep() + ": give the ones"
+                    + " before");
+        }
+        List<StepEntry> steps = new ArrayList<>(cursor.steps().size());
+        for (StepRecord s : cursor.steps()) {
+            steps.add(step(s));
+        }
+        return document(cursor, steps);
     }
 
     /**
      * The same for a cursor whose {@link TimelineCursor#steps()} start later ({@link TimelineCursor#firstStep()}):
-     * {@code stepsBefore} are the steps before those.
+     * {@code stepsBefore} are the steps before those, in chunks.
      */
-    public static StateDocument of(TimelineCursor cursor, List<StepEntry> stepsBefore) {
-        if (stepsBefore.size() != cursor.firstStep()) {
+    static StateDocument of(TimelineCursor cursor, List<StepList.Chunk> stepsBefore) {
+        int before = stepsBefore.stream().mapToInt(StepList.Chunk::size).sum();
+        if (before != cursor.firstStep()) {
             throw new IllegalArgumentException("the cursor's steps start at " + cursor.firstStep() + ", "
-                    + stepsBefore.size() + " steps given before them");
+                    + before + " steps given before them");
         }
-        return of(cursor, true, stepsBefore);
+        List<StepEntry> rest = new ArrayList<>(cursor.steps().size());
+        for (StepRecord s : cursor.steps()) {
+            rest.add(step(s));
+        }
+        return document(cursor, new StepList(stepsBefore, rest));
     }
 
     /**
@@ -57,10 +70,10 @@ public final class StateDocuments {
      * folds event by event needs (the steps list grows with the history; building it at every event would not).
      */
     public static StateDocument tables(TimelineCursor cursor) {
-        return of(cursor, false, List.of());
+        return document(cursor, List.of());
     }
 
-    private static StateDocument of(TimelineCursor cursor, boolean withSteps, List<StepEntry> stepsBefore) {
+    private static StateDocument document(TimelineCursor cursor, List<StepEntry> steps) {
         MachineView v = cursor.view();
         List<Pdev> pdevs = new ArrayList<>();
         for (PdevRow r : v.pdevs()) {
@@ -92,13 +105,6 @@ public final class StateDocuments {
             findings.add(new FindingEntry(f.kind().name(), f.bus(), text(f.bdf()), f.domain(), d.since(), f.message()));
         }
         findings.sort(FINDING_ORDER);
-        List<StepEntry> steps = new ArrayList<>(withSteps ? stepsBefore.size() + cursor.steps().size() : 0);
-        if (withSteps) {
-            steps.addAll(stepsBefore);
-            for (StepRecord s : cursor.steps()) {
-                steps.add(step(s));
-            }
-        }
         return new StateDocument(cursor.scenario(), cursor.systemId(), cursor.policy().text(), cursor.segment(),
                 cursor.events(), v.step(), v.hung(), pdevs, bus2bridge, upstream, contexts, hardware, findings, steps,
                 List.of());

@@ -132,26 +132,42 @@ public class StateQueries {
         return StateDocuments.of(cursor, finalSteps(s.system(), cursor.firstStep()));
     }
 
-    /** Final steps 0..{@code count - 1} of {@code system}, from the checkpoints' step lists. */
-    private List<StepEntry> finalSteps(String system, int count) {
+    /**
+     * Final steps 0..{@code count - 1} of {@code system} ({@code count}: the steps of one of its checkpoints), one
+     * chunk per checkpoint, from the checkpoints' step lists.
+     */
+    private List<StepList.Chunk> finalSteps(String system, int count) {
         FinalSteps known = finalSteps.computeIfAbsent(system, id -> new FinalSteps());
         synchronized (known) {
-            if (known.entries.size() < count) {
-                for (StepRecord r : checkpoints.steps(system, known.entries.size(), count)) {
-                    known.entries.add(StateDocuments.step(r));
+            if (known.count < count) {
+                for (List<StepRecord> list : checkpoints.stepLists(system, known.count, count)) {
+                    List<StepEntry> entries = new ArrayList<>(list.size());
+                    for (StepRecord r : list) {
+                        if (r.index() != known.count + entries.size()) {
+                            throw new IllegalStateException("the checkpoints of system " + system + " list step "
+                                    + r.index() + " where step " + (known.count + entries.size()) + " should be");
+                        }
+                        entries.add(StateDocuments.step(r));
+                    }
+                    known.chunks.add(new StepList.Chunk(entries));
+                    known.ends.add(known.count += entries.size());
                 }
             }
-            if (known.entries.size() < count) {
-                throw new IllegalStateException("the checkpoints of system " + system + " hold "
-                        + known.entries.size() + " steps, not " + count);
+            int chunks = known.ends.indexOf(count) + 1;
+            if (count > 0 && chunks == 0) {
+                throw new IllegalStateException("the checkpoints of system " + system + " end no step list at step "
+                        + count);
             }
-            return List.copyOf(known.entries.subList(0, count));
+            return List.copyOf(known.chunks.subList(0, chunks));
         }
     }
 
     /** The final steps of a system read so far, in order (index = position). */
     private static final class FinalSteps {
-        final List<StepEntry> entries = new ArrayList<>();
+        /** One per checkpoint, in order, and the number of steps up to the end of each. */
+        final List<StepList.Chunk> chunks = new ArrayList<>();
+        final List<Integer> ends = new ArrayList<>();
+        int count;
     }
 
     /** Final steps by system, for the systems read most recently (a 100k-event history has ~12k steps, ~2 MiB). */

@@ -119,25 +119,36 @@ public class Checkpoints {
      */
     public List<StepRecord> steps(String system, int from, int to) {
         List<StepRecord> out = new ArrayList<>(Math.max(0, to - from));
+        for (List<StepRecord> list : stepLists(system, from, to)) {
+            for (StepRecord r : list) {
+                if (r.index() >= from && r.index() < to) {
+                    out.add(r);
+                }
+            }
+        }
+        for (int i = 0; i < out.size(); i++) {
+            if (out.get(i).index() != from + i) {
+                throw new IllegalStateException("the checkpoints of system " + system + " list step "
+                        + out.get(i).index() + " where step " + (from + i) + " should be");
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The step lists, whole and in order, of the checkpoints that hold the final steps {@code from..to-1}: those whose
+     * step count is above {@code from}, up to the first one that reaches {@code to}.
+     */
+    public List<List<StepRecord>> stepLists(String system, int from, int to) {
+        List<List<StepRecord>> out = new ArrayList<>();
         if (to <= from) {
             return out;
         }
         jdbc.query("SELECT event_number, steps, step_list FROM view_checkpoints WHERE system_id = ? AND steps > ?"
+                + " AND steps <= (SELECT MIN(steps) FROM view_checkpoints WHERE system_id = ? AND steps >= ?)"
                 + " ORDER BY steps", rs -> {
-            if (out.size() >= to - from) {
-                return;
-            }
-            Stored at = new Stored(rs.getLong(1), rs.getInt(2));
-            for (StepRecord r : read(rs.getBytes(3), STEP_LIST, system, at)) {
-                if (r.index() >= from + out.size() && r.index() < to) {
-                    if (r.index() != from + out.size()) {
-                        throw new IllegalStateException("the checkpoints of system " + system + " list step "
-                                + r.index() + " where step " + (from + out.size()) + " should be");
-                    }
-                    out.add(r);
-                }
-            }
-        }, system, from);
+            out.add(read(rs.getBytes(3), STEP_LIST, system, new Stored(rs.getLong(1), rs.getInt(2))));
+        }, system, from, system, to);
         return out;
     }
 
