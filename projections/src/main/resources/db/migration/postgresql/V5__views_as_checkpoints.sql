@@ -19,13 +19,16 @@ DROP TABLE view_findings;
 -- The fold state at the end of a step (TimelineCursor.Checkpoint: the machine's snapshot and the findings with the
 -- first event of their runs), taken once at least the checkpoint interval of events passed since the system's
 -- previous one; and step_list, the steps that ended since that previous checkpoint (every final step is in exactly
--- one list). steps: how many steps had ended at event_number. Both columns are the store's JSON, deflated.
+-- one list). finding_runs: the finding runs that started since that previous checkpoint, each its subject and first
+-- event, so a read between two checkpoints folds the machine alone and dates the findings at its event from them.
+-- steps: how many steps had ended at event_number. The blobs are the store's JSON, deflated.
 CREATE TABLE view_checkpoints (
     system_id    VARCHAR(255) NOT NULL,
     event_number BIGINT       NOT NULL,
     steps        INTEGER      NOT NULL,
     state        BYTEA        NOT NULL,
     step_list    BYTEA        NOT NULL,
+    finding_runs BYTEA        NOT NULL,
     CONSTRAINT pk_view_checkpoints PRIMARY KEY (system_id, event_number)
 );
 CREATE INDEX ix_view_checkpoints_steps ON view_checkpoints (system_id, steps);

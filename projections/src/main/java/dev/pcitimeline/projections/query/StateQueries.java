@@ -128,7 +128,7 @@ public class StateQueries {
      * per system once read: they are final).
      */
     private StateDocument fromCheckpoint(SystemSummary s, long n) {
-        TimelineCursor cursor = checkpoints.cursor(s.system(), n);
+        TimelineCursor cursor = checkpoints.stateCursor(s.system(), n);
         return StateDocuments.of(cursor, finalSteps(s.system(), cursor.firstStep()));
     }
 

@@ -49,6 +49,8 @@ public final class TimelineCursor {
     private MachineView view = NOTHING;
     /** Whether {@link #view} gets its row lists only when asked for (see {@link #rowsOnDemand()}). */
     private boolean rowsOnDemand;
+    /** Set while the view is deferred ({@link #resumeDeferred}): the checkpoint's dated findings. */
+    private List<DatedFinding> deferredFrom;
     private List<DatedFinding> findings = List.of();
     /** The steps from {@link #firstStep} on: the last one as far as it has got, the others final. */
     private final List<StepRecord> steps = new ArrayList<>();
@@ -62,14 +64,61 @@ public final class TimelineCursor {
         this.latest = settle(created, Outcome.OK, null, true);
     }
 
-    private TimelineCursor(Machine machine, List<DatedFinding> findingsThen) {
+    private TimelineCursor(Machine machine, List<DatedFinding> findingsThen, boolean deferred) {
         this.machine = machine;
         this.firstStep = machine.stepCount();
+        this.latest = null;
+        if (deferred) {
+            this.deferredFrom = findingsThen;
+            return;
+        }
         this.view = MachineView.of(machine, expected());
         this.viewForVersion = machine.hardware().version();
         // the findings are the machine's; only their runs' first events come from the checkpoint
         this.findings = date(view.findings(), findingsThen, machine.eventCount());
-        this.latest = null;
+    }
+
+    /**
+     * A cursor resumed from a checkpoint that folds only the machine and the steps until {@link #settle(Map)}: what
+     * a read of the state at one event needs, when the first events of the finding runs that started after the
+     * checkpoint are known (the views store them with the next checkpoint). Until then {@link #view()} and
+     * {@link #findings()} must not be used, and {@link Advance#view()} and its findings are null.
+     */
+    public static TimelineCursor resumeDeferred(Checkpoint checkpoint) {
+        return new TimelineCursor(Machine.restore(checkpoint.machine()), checkpoint.findings(), true);
+    }
+
+    /**
+     * The view and the dated findings now, for a cursor from {@link #resumeDeferred}: each finding's run started at
+     * its subject's entry in {@code runStarts} (the latest run start at or before now, for runs that started after the
+     * checkpoint) or, without one, at the run the checkpoint recorded. The cursor then folds as any other.
+     *
+     * @throws IllegalStateException when a finding holds now whose run start is in neither
+     */
+    public void settle(Map<Finding.Subject, Long> runStarts) {
+        if (deferredFrom == null) {
+            throw new IllegalStateException("the cursor is not deferred");
+        }
+        Map<Finding.Subject, Long> atCheckpoint = new HashMap<>(deferredFrom.size() * 2);
+        for (DatedFinding d : deferredFrom) {
+            atCheckpoint.put(d.finding().subject(), d.since());
+        }
+        view = MachineView.of(machine, expected());
+        viewForVersion = machine.hardware().version();
+        List<DatedFinding> dated = new ArrayList<>(view.findings().size());
+        for (Finding f : view.findings()) {
+            Long since = runStarts.get(f.subject());
+            if (since == null) {
+                since = atCheckpoint.get(f.subject());
+            }
+            if (since == null) {
+                throw new IllegalStateException("event " + machine.eventCount() + " of system " + machine.systemId()
+                        + ": no run start recorded for finding " + f.key());
+            }
+            dated.add(new DatedFinding(f, since));
+        }
+        findings = List.copyOf(dated);
+        deferredFrom = null;
     }
 
     /**
@@ -78,7 +127,7 @@ public final class TimelineCursor {
      * {@link #latest()} is null until the next event.
      */
     public static TimelineCursor resume(Checkpoint checkpoint) {
-        return new TimelineCursor(Machine.restore(checkpoint.machine()), checkpoint.findings());
+        return new TimelineCursor(Machine.restore(checkpoint.machine()), checkpoint.findings(), false);
     }
 
     /**
@@ -86,6 +135,7 @@ public final class TimelineCursor {
      * Only between steps (the next event starts a step, or none has started): a step in progress is not carried.
      */
     public Checkpoint checkpoint() {
+        requireSettled();
         return new Checkpoint(machine.snapshot(), findings);
     }
 
@@ -234,6 +284,11 @@ public final class TimelineCursor {
             int last = steps.size() - 1;
             steps.set(last, steps.get(last).produced(n, stepOutcome.outcome()));
         }
+        StepRecord current = steps.isEmpty() ? null : steps.get(steps.size() - 1);
+        if (deferredFrom != null) {
+            return latest = new Advance(n, event, outcome, recorded, machine.stepCount() - 1, current, null, null,
+                    null, null);
+        }
         MachineView before = view;
         List<DatedFinding> findingsBefore = findings;
         long version = machine.hardware().version();
@@ -250,7 +305,6 @@ public final class TimelineCursor {
         if (view.findings() != before.findings()) {
             findings = date(view.findings(), findingsBefore, n);
         }
-        StepRecord current = steps.isEmpty() ? null : steps.get(steps.size() - 1);
         return new Advance(n, event, outcome, recorded, view.step(), current, before, findingsBefore, view, findings);
     }
 
@@ -334,6 +388,7 @@ public final class TimelineCursor {
 
     /** The view after the last event folded, with its row lists (computed now for a cursor with rows on demand). */
     public MachineView view() {
+        requireSettled();
         if (!view.hasRows()) {
             view = view.withRows(machine, bus2bridgeMemo);
         }
@@ -352,7 +407,14 @@ public final class TimelineCursor {
     }
 
     public List<DatedFinding> findings() {
+        requireSettled();
         return findings;
+    }
+
+    private void requireSettled() {
+        if (deferredFrom != null) {
+            throw new IllegalStateException("the view of a deferred cursor is not settled yet");
+        }
     }
 
     /**

@@ -2,7 +2,10 @@ package dev.pcitimeline.projections.views;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pcitimeline.domain.view.Finding;
 import dev.pcitimeline.projections.store.StoreObjectMapper;
+import dev.pcitimeline.projections.timeline.Advance;
+import dev.pcitimeline.projections.timeline.DatedFinding;
 import dev.pcitimeline.projections.timeline.StepRecord;
 import dev.pcitimeline.projections.timeline.TimelineCursor;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -15,6 +18,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,8 +98,59 @@ public class Checkpoints {
         });
     }
 
-    static final String INSERT_SQL = "INSERT INTO view_checkpoints (system_id, event_number, steps, state, step_list)"
-            + " VALUES (?, ?, ?, ?, ?)";
+    static final String INSERT_SQL = "INSERT INTO view_checkpoints (system_id, event_number, steps, state, step_list,"
+            + " finding_runs) VALUES (?, ?, ?, ?, ?, ?)";
+
+    /** A finding run that started at {@code event}: its subject held there and not at the event before. */
+    public record RunStart(Finding.Subject subject, long event) {
+    }
+
+    private static final TypeReference<List<RunStart>> RUN_LIST = new TypeReference<>() {
+    };
+
+    /** The runs that start in {@code advance} (the findings' {@code since} is the event), added to {@code into}. */
+    static void runStarts(Advance advance, List<RunStart> into) {
+        if (advance.findings() == advance.findingsBefore()) {
+            return;
+        }
+        for (DatedFinding d : advance.findings()) {
+            if (d.since() == advance.event()) {
+                into.add(new RunStart(d.finding().subject(), advance.event()));
+            }
+        }
+    }
+
+    /**
+     * The own-policy cursor of {@code system} at event {@code upTo} for a read of the state there. Between two
+     * checkpoints it folds only the machine and the steps from the earlier one, then dates the findings at
+     * {@code upTo} with the finding runs the later one stored ({@link TimelineCursor#resumeDeferred}): no view and no
+     * findings per event. After the last checkpoint (no run list yet) it folds as {@link #cursor(String, long)}.
+     */
+    public TimelineCursor stateCursor(String system, long upTo) {
+        Optional<Stored> at = atOrBefore(system, upTo);
+        if (at.isEmpty()) {
+            return cursor(system, upTo);
+        }
+        List<Map.Entry<Long, byte[]>> next = jdbc.query("SELECT event_number, finding_runs FROM view_checkpoints"
+                        + " WHERE system_id = ? AND event_number > ? ORDER BY event_number LIMIT 1",
+                (rs, i) -> Map.entry(rs.getLong(1), rs.getBytes(2)), system, upTo);
+        if (next.isEmpty()) {
+            return cursor(system, upTo);
+        }
+        TimelineCursor cursor = history.foldOn(TimelineCursor.resumeDeferred(state(system, at.get())), upTo,
+                (message, c) -> {
+                });
+        Map<Finding.Subject, Long> starts = new HashMap<>();
+        Stored later = new Stored(next.get(0).getKey(), 0);
+        for (RunStart r : read(next.get(0).getValue(), RUN_LIST, system, later)) {
+            if (r.event() <= upTo) {
+                starts.merge(r.subject(), r.event(), Math::max);
+            }
+        }
+        cursor.settle(starts);
+        return cursor.rowsOnDemand();
+    }
+
 
     /** The latest checkpoint of {@code system} at or before {@code event}, if any. */
     public Optional<Stored> atOrBefore(String system, long event) {
@@ -161,6 +216,11 @@ public class Checkpoints {
     /** The checkpoint's state column. */
     byte[] encodeState(TimelineCursor.Checkpoint state) {
         return write(state, state.machine().systemId());
+    }
+
+    /** The checkpoint's finding_runs column: the finding runs that started since the previous checkpoint. */
+    byte[] encodeRuns(String system, List<RunStart> runs) {
+        return write(runs, system);
     }
 
     /** The checkpoint's step list column: the steps that ended since the previous checkpoint. */

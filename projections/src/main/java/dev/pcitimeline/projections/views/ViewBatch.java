@@ -61,8 +61,8 @@ final class ViewBatch {
     }
 
     void checkpoint(String system, long event, int steps, TimelineCursor.Checkpoint state, byte[] stateBytes,
-                    byte[] stepBytes) {
-        checkpointRows.add(new Object[]{system, event, steps, stateBytes, stepBytes});
+                    byte[] stepBytes, byte[] runBytes) {
+        checkpointRows.add(new Object[]{system, event, steps, stateBytes, stepBytes, runBytes});
         checkpoints.put(system, new PendingCheckpoint(event, state));
     }
 

@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -64,7 +66,7 @@ final class ViewFolder {
             fail(batch, system, n, e);
             return;
         }
-        SystemFold fold = new SystemFold(cursor, 0, Set.of(), OpenVersions.none());
+        SystemFold fold = new SystemFold(cursor, 0, Set.of(), List.of(), OpenVersions.none());
         cursors.put(system, CursorCache.Entry.of(fold));
         settled(batch, fold, cursor.latest());
     }
@@ -101,8 +103,10 @@ final class ViewFolder {
         TimelineCursor.Checkpoint state = cursor.checkpoint();
         String system = cursor.systemId();
         batch.checkpoint(system, cursor.events(), cursor.firstStep() + cursor.steps().size(), state,
-                checkpoints.encodeState(state), checkpoints.encodeSteps(system, cursor.steps()));
+                checkpoints.encodeState(state), checkpoints.encodeSteps(system, cursor.steps()),
+                checkpoints.encodeRuns(system, fold.runStarts));
         cursor.forgetSteps();
+        fold.runStarts.clear();
         fold.lastCheckpoint = cursor.events();
     }
 
@@ -113,6 +117,7 @@ final class ViewFolder {
             batch.changed(VersionedTable.BUS2BRIDGE, system, TableChange.between(advance.viewBefore().bus2bridge(),
                     advance.view().bus2bridge(), Bus2BridgeRow::bus), n);
         }
+        Checkpoints.runStarts(advance, fold.runStarts);
         if (advance.findings() != advance.findingsBefore()) {
             for (DatedFinding d : advance.findings()) {
                 if (fold.kindsSeen.add(d.finding().kind())) {
@@ -161,23 +166,24 @@ final class ViewFolder {
         kinds.addAll(batch.firstFindings(system));
         TimelineCursor cursor;
         long last;
+        // the finding runs started since that checkpoint, which the next one stores
+        List<Checkpoints.RunStart> runs = new ArrayList<>();
+        EventHistory.EachEvent collect = (m, c) -> Checkpoints.runStarts(c.latest(), runs);
         if (pending != null && pending.event() <= upTo) {
-            cursor = history.foldOn(TimelineCursor.resume(pending.state()).rowsOnDemand(), upTo, (m, c) -> {
-            });
+            cursor = history.foldOn(TimelineCursor.resume(pending.state()).rowsOnDemand(), upTo, collect);
             last = pending.event();
         } else {
             Optional<Checkpoints.Stored> stored = checkpoints.atOrBefore(system, upTo);
             if (stored.isPresent()) {
-                cursor = history.foldOn(TimelineCursor.resume(checkpoints.state(system, stored.get())).rowsOnDemand(), upTo,
-                        (m, c) -> {
-                        });
+                cursor = history.foldOn(TimelineCursor.resume(checkpoints.state(system, stored.get()))
+                        .rowsOnDemand(), upTo, collect);
                 last = stored.get().event();
             } else {
-                cursor = history.fold(system, upTo, (m, c) -> c.rowsOnDemand());
+                cursor = history.fold(system, upTo, (m, c) -> collect.accept(m, c.rowsOnDemand()));
                 last = 0;
             }
         }
-        return new SystemFold(cursor, last, kinds, null);
+        return new SystemFold(cursor, last, kinds, runs, null);
     }
 
     /** The committed open versions of {@code system}'s rows, loaded the first time they are needed. */
