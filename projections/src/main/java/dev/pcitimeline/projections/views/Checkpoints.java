@@ -2,6 +2,7 @@ package dev.pcitimeline.projections.views;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pcitimeline.domain.value.Bdf;
 import dev.pcitimeline.domain.view.Finding;
 import dev.pcitimeline.projections.store.StoreObjectMapper;
 import dev.pcitimeline.projections.timeline.Advance;
@@ -10,8 +11,12 @@ import dev.pcitimeline.projections.timeline.StepRecord;
 import dev.pcitimeline.projections.timeline.TimelineCursor;
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -39,12 +44,13 @@ import java.util.zip.InflaterInputStream;
  */
 public class Checkpoints {
     /**
-     * Events between two checkpoints unless configured ({@code pcitimeline.views.checkpoint-interval}). A read folds
-     * on average half an interval plus half a step of stored events (~15 µs each: read, deserialize, fold with the
-     * findings), so 256 keeps a read near 2 ms; a checkpoint costs the writer ~0.4 ms (serialize, deflate, one row),
-     * ~1.5 µs an event at 256. Measured and discussed in docs/performance.md.
+     * Events between two checkpoints unless configured ({@code pcitimeline.views.checkpoint-interval}). A read between
+     * two checkpoints folds on average half an interval plus half a step of stored events (~10 µs each: read,
+     * deserialize, apply); a checkpoint costs the writer ~0.4 ms (snapshot, deflate, one row). On the bench (N =
+     * 100,000) 256 gave state reads of p50/p99 ~2.4/16 ms and 128 gave ~2.2/6.7 ms, for ~10 % of the rebuild's rate:
+     * docs/performance.md.
      */
-    public static final int DEFAULT_INTERVAL = 256;
+    public static final int DEFAULT_INTERVAL = 128;
 
     private static final int CACHED_STATES = 64;
     private static final TypeReference<List<StepRecord>> STEP_LIST = new TypeReference<>() {
@@ -105,9 +111,6 @@ public class Checkpoints {
     public record RunStart(Finding.Subject subject, long event) {
     }
 
-    private static final TypeReference<List<RunStart>> RUN_LIST = new TypeReference<>() {
-    };
-
     /** The runs that start in {@code advance} (the findings' {@code since} is the event), added to {@code into}. */
     static void runStarts(Advance advance, List<RunStart> into) {
         if (advance.findings() == advance.findingsBefore()) {
@@ -131,18 +134,18 @@ public class Checkpoints {
         if (at.isEmpty()) {
             return cursor(system, upTo);
         }
-        List<Map.Entry<Long, byte[]>> next = jdbc.query("SELECT event_number, finding_runs FROM view_checkpoints"
-                        + " WHERE system_id = ? AND event_number > ? ORDER BY event_number LIMIT 1",
-                (rs, i) -> Map.entry(rs.getLong(1), rs.getBytes(2)), system, upTo);
-        if (next.isEmpty()) {
+        Long next = jdbc.queryForObject("SELECT MIN(event_number) FROM view_checkpoints WHERE system_id = ?"
+                + " AND event_number > ?", Long.class, system, upTo);
+        if (next == null) {
             return cursor(system, upTo);
         }
+        byte[] runs = jdbc.queryForObject("SELECT finding_runs FROM view_checkpoints WHERE system_id = ?"
+                + " AND event_number = ?", byte[].class, system, next);
         TimelineCursor cursor = history.foldOn(TimelineCursor.resumeDeferred(state(system, at.get())), upTo,
                 (message, c) -> {
                 });
         Map<Finding.Subject, Long> starts = new HashMap<>();
-        Stored later = new Stored(next.get(0).getKey(), 0);
-        for (RunStart r : read(next.get(0).getValue(), RUN_LIST, system, later)) {
+        for (RunStart r : decodeRuns(runs, system, next)) {
             if (r.event() <= upTo) {
                 starts.merge(r.subject(), r.event(), Math::max);
             }
@@ -154,14 +157,21 @@ public class Checkpoints {
 
     /** The latest checkpoint of {@code system} at or before {@code event}, if any. */
     public Optional<Stored> atOrBefore(String system, long event) {
-        return jdbc.query("SELECT event_number, steps FROM view_checkpoints WHERE system_id = ? AND event_number <= ?"
-                        + " ORDER BY event_number DESC LIMIT 1",
-                (rs, i) -> new Stored(rs.getLong(1), rs.getInt(2)), system, event).stream().findFirst();
+        // the key first (an index lookup), then the row by its key: a row holds ~5 KB of blobs, and H2 read every
+        // row of the system for ORDER BY ... LIMIT 1 or a subquery in the condition
+        Long at = jdbc.queryForObject("SELECT MAX(event_number) FROM view_checkpoints WHERE system_id = ?"
+                + " AND event_number <= ?", Long.class, system, event);
+        if (at == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new Stored(at, jdbc.queryForObject("SELECT steps FROM view_checkpoints WHERE system_id = ?"
+                + " AND event_number = ?", Integer.class, system, at)));
     }
 
     /** The cursor state stored at {@code checkpoint}. */
     public TimelineCursor.Checkpoint state(String system, Stored checkpoint) {
         return recent.computeIfAbsent(new Key(system, checkpoint.event()), k -> {
+            // by its key: see atOrBefore
             byte[] bytes = jdbc.queryForObject("SELECT state FROM view_checkpoints WHERE system_id = ?"
                     + " AND event_number = ?", byte[].class, system, checkpoint.event());
             return read(bytes, TimelineCursor.Checkpoint.class, system, checkpoint);
@@ -199,11 +209,15 @@ public class Checkpoints {
         if (to <= from) {
             return out;
         }
+        Integer last = jdbc.queryForObject("SELECT MIN(steps) FROM view_checkpoints WHERE system_id = ? AND steps >= ?",
+                Integer.class, system, to);
+        if (last == null) {
+            return out;
+        }
         jdbc.query("SELECT event_number, steps, step_list FROM view_checkpoints WHERE system_id = ? AND steps > ?"
-                + " AND steps <= (SELECT MIN(steps) FROM view_checkpoints WHERE system_id = ? AND steps >= ?)"
-                + " ORDER BY steps", rs -> {
+                + " AND steps <= ? ORDER BY steps", rs -> {
             out.add(read(rs.getBytes(3), STEP_LIST, system, new Stored(rs.getLong(1), rs.getInt(2))));
-        }, system, from, system, to);
+        }, system, from, last);
         return out;
     }
 
@@ -218,9 +232,60 @@ public class Checkpoints {
         return write(state, state.machine().systemId());
     }
 
-    /** The checkpoint's finding_runs column: the finding runs that started since the previous checkpoint. */
+    /**
+     * The checkpoint's finding_runs column: the finding runs that started since the previous checkpoint (a few hundred
+     * for 256 events), deflated. Not JSON: a read decodes a whole list to date the findings at one event, and parsing
+     * that many subjects as JSON was a third of a read. Per run: the kind's ordinal, then bus, requester ID (the
+     * system's segment) and domain, each -1 when absent, then the event.
+     */
     byte[] encodeRuns(String system, List<RunStart> runs) {
-        return write(runs, system);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024);
+        Deflater deflater = new Deflater(Deflater.BEST_SPEED);
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new DeflaterOutputStream(bytes,
+                deflater, 4096), 8192))) {
+            out.writeInt(runs.size());
+            for (RunStart r : runs) {
+                Finding.Subject s = r.subject();
+                out.writeByte(s.kind().ordinal());
+                out.writeInt(s.bus() == null ? -1 : s.bus());
+                out.writeInt(s.bdf() == null ? -1 : s.bdf().segment());
+                out.writeInt(s.bdf() == null ? -1 : s.bdf().rid());
+                out.writeInt(s.domain() == null ? -1 : s.domain());
+                out.writeLong(r.event());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the finding runs of a views checkpoint of system " + system, e);
+        } finally {
+            deflater.end();
+        }
+        return bytes.toByteArray();
+    }
+
+    private static List<RunStart> decodeRuns(byte[] bytes, String system, long event) {
+        Inflater inflater = new Inflater();
+        Finding.Kind[] kinds = Finding.Kind.values();
+        // buffered: DataInputStream reads a byte at a time, each a call into the inflater otherwise
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(new InflaterInputStream(
+                new ByteArrayInputStream(bytes), inflater, 4096), 8192))) {
+            int n = in.readInt();
+            List<RunStart> runs = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                Finding.Kind kind = kinds[in.readByte()];
+                int bus = in.readInt();
+                int segment = in.readInt();
+                int rid = in.readInt();
+                int domain = in.readInt();
+                long at = in.readLong();
+                runs.add(new RunStart(new Finding.Subject(kind, bus < 0 ? null : bus,
+                        rid < 0 ? null : Bdf.ofRid(segment, rid), domain < 0 ? null : domain), at));
+            }
+            return runs;
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("cannot read the finding runs of the views checkpoint of system " + system
+                    + " at event " + event, e);
+        } finally {
+            inflater.end();
+        }
     }
 
     /** The checkpoint's step list column: the steps that ended since the previous checkpoint. */
