@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "pci-timeline", mixinStandardHelpOptions = true, versionProvider = PciTimelineCommand.Version.class,
         description = "A time machine for Xen's PCI bookkeeping: pdevs, bus2bridge and VT-d context entries, "
                 + "replayed from scenario files at any point of their history, under any what-if Xen build.",
-        subcommands = {ReplayCommand.class, AuditCommand.class, VersionsCommand.class, ServeCommand.class, BenchCommand.class, ImportCommand.class, CheckLogCommand.class, MinimizeCommand.class, FuzzCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ReplayCommand.class, AuditCommand.class, VersionsCommand.class, ServeCommand.class, RebuildViewsCommand.class, BenchCommand.class, ImportCommand.class, CheckLogCommand.class, MinimizeCommand.class, FuzzCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Scenario format: docs/spec/SCENARIOS.md; the model: docs/spec/XEN-MODEL.md."})
 public class PciTimelineCommand implements Runnable {
 
