@@ -38,6 +38,15 @@ final class Cli {
     }
 
     /** A database URL ({@code postgresql://…}, {@code jdbc:…}) as given; anything else is an H2 directory, made absolute. */
+    /** A failure's message and, when it wraps others, its root cause's: what a command prints when it cannot go on. */
+    static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + root.getMessage() + ")";
+    }
+
     static String storeLocation(String db) {
         return isDatabaseUrl(db) ? db : Path.of(db).toAbsolutePath().toString();
     }

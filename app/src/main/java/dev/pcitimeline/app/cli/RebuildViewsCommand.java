@@ -52,7 +52,7 @@ public class RebuildViewsCommand implements Callable<Integer> {
             context = new SpringApplicationBuilder(PciTimelineApplication.class).web(WebApplicationType.NONE)
                     .run(arguments.toArray(String[]::new));
         } catch (RuntimeException e) {
-            err.println("pci-timeline rebuild-views: cannot open the store: " + rootMessage(e));
+            err.println("pci-timeline rebuild-views: cannot open the store: " + Cli.rootMessage(e));
             return 1;
         }
         try (context) {
@@ -77,16 +77,8 @@ public class RebuildViewsCommand implements Callable<Integer> {
             return 0;
         } catch (RuntimeException e) {
             err.println("pci-timeline rebuild-views: the rebuild failed (the next start rebuilds again): "
-                    + rootMessage(e));
+                    + Cli.rootMessage(e));
             return 1;
         }
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 }

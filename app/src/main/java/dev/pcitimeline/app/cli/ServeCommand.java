@@ -89,7 +89,7 @@ public class ServeCommand implements Callable<Integer> {
                     })
                     .run(arguments.toArray(String[]::new));
         } catch (RuntimeException e) {
-            err.println("pci-timeline serve: cannot start: " + rootMessage(e));
+            err.println("pci-timeline serve: cannot start: " + Cli.rootMessage(e));
             return 1;
         }
         int actualPort = context instanceof WebServerApplicationContext web ? web.getWebServer().getPort() : port;
@@ -105,14 +105,6 @@ public class ServeCommand implements Callable<Integer> {
             context.close();
         }
         return 0;
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + root.getMessage() + ")";
     }
 
     /** The store the context really uses, a URL's password masked (it goes to logs and terminals). */

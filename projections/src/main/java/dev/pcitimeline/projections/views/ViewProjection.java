@@ -22,6 +22,8 @@ public class ViewProjection {
     public static final String PROCESSING_GROUP = "views";
     private static final Logger log = LoggerFactory.getLogger(ViewProjection.class);
     private static final String BATCH_RESOURCE = ViewProjection.class.getName() + ".batch";
+    /** Fewer events than this in a batch: the processor is keeping up with the commands (see {@link #coalesce}). */
+    private static final int SMALL_BATCH = 32;
 
     private final ViewFolder folder;
     private final ViewWriter writer;
@@ -74,8 +76,6 @@ public class ViewProjection {
             Thread.currentThread().interrupt(); // the processor is shutting down: let it see the interrupt
         }
     }
-
-    private static final int SMALL_BATCH = 32;
 
     /**
      * This transaction's rows. Flushed in prepare-commit (inside the transaction, with the token); on rollback the
