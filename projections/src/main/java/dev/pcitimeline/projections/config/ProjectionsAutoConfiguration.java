@@ -9,6 +9,7 @@ import dev.pcitimeline.projections.store.EventStoreConfiguration;
 import dev.pcitimeline.projections.views.Checkpoints;
 import dev.pcitimeline.projections.views.EventHistory;
 import dev.pcitimeline.projections.views.Views;
+import dev.pcitimeline.projections.views.ViewsProgress;
 import dev.pcitimeline.projections.views.ViewProjection;
 import org.axonframework.common.caching.WeakReferenceCache;
 import org.axonframework.common.transaction.NoTransactionManager;
@@ -149,15 +150,21 @@ public class ProjectionsAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
+    public ViewsProgress viewsProgress() {
+        return new ViewsProgress();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
     public Views views(JdbcTemplate jdbc, PlatformTransactionManager transactions, EventHistory history,
-                       Checkpoints checkpoints, EventStorageEngine storage, TokenStore tokens,
+                       Checkpoints checkpoints, EventStorageEngine storage, TokenStore tokens, ViewsProgress progress,
                        @Value("${pcitimeline.views.cursor-cache-size:64}") int cursorCacheSize,
                        @Value("${pcitimeline.views.checkpoint-interval:" + Checkpoints.DEFAULT_INTERVAL + "}")
                        int checkpointInterval,
                        @Value("${pcitimeline.views.segments:1}") int segments,
                        @Value("${pcitimeline.views.coalesce-ms:5}") long coalesceMillis) {
         return new Views(jdbc, transactions, history, checkpoints, storage, tokens, cursorCacheSize,
-                checkpointInterval, segments, coalesceMillis);
+                checkpointInterval, segments, coalesceMillis, progress);
     }
 
     /**
@@ -175,8 +182,9 @@ public class ProjectionsAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public StateQueries stateQueries(JdbcTemplate jdbc, EventHistory history, Checkpoints checkpoints) {
-        return new StateQueries(jdbc, history, checkpoints);
+    public StateQueries stateQueries(JdbcTemplate jdbc, EventHistory history, Checkpoints checkpoints,
+                                     ViewsProgress progress) {
+        return new StateQueries(jdbc, history, checkpoints, progress);
     }
 
     @Bean

@@ -21,6 +21,7 @@ import dev.pcitimeline.projections.store.StoreObjectMapper;
 import dev.pcitimeline.projections.timeline.Advance;
 import dev.pcitimeline.projections.timeline.EventText;
 import dev.pcitimeline.projections.views.Checkpoints;
+import dev.pcitimeline.projections.views.ViewsProgress;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Service;
@@ -53,12 +54,14 @@ public class StateQueries {
     private final JdbcTemplate jdbc;
     private final EventHistory history;
     private final Checkpoints checkpoints;
+    private final ViewsProgress progress;
     private final ObjectMapper payloadMapper = StoreObjectMapper.create();
 
-    public StateQueries(JdbcTemplate jdbc, EventHistory history, Checkpoints checkpoints) {
+    public StateQueries(JdbcTemplate jdbc, EventHistory history, Checkpoints checkpoints, ViewsProgress progress) {
         this.jdbc = jdbc;
         this.history = history;
         this.checkpoints = checkpoints;
+        this.progress = progress;
     }
 
     // ------------------------------------------------------------------ state
@@ -199,7 +202,9 @@ public class StateQueries {
     }
 
     /**
-     * Waits until the projection has processed event {@code event} of {@code system}.
+     * Waits until the projection has processed event {@code event} of {@code system}: woken by each commit of the
+     * views processor in this JVM ({@link ViewsProgress}), and looking at the tables at least every 10 ms (another
+     * node's processor may be the one that gets there).
      *
      * @return false when {@code timeout} passed first
      * @throws IllegalStateException when the system's fold failed at or before that event (it will never get there)
@@ -207,6 +212,7 @@ public class StateQueries {
     public boolean awaitProcessed(String system, long event, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
+            long commits = progress.commits(); // before the tables: a commit after it ends the wait below
             Optional<SystemSummary> s = system(system);
             if (s.isPresent() && s.get().events() >= event) {
                 return true;
@@ -219,7 +225,7 @@ public class StateQueries {
                 return false;
             }
             try {
-                Thread.sleep(POLL.toMillis());
+                progress.awaitCommitAfter(commits, POLL);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;

@@ -29,16 +29,19 @@ public class ViewProjection {
     private final ViewWriter writer;
     private final ViewsReset reset;
     private final long coalesceMillis;
+    private final ViewsProgress progress;
 
     /**
      * @param coalesceMillis how long the processor waits after committing a small batch before it looks for more
      *                       events (0: not at all); see {@link #coalesce}
      */
-    ViewProjection(ViewFolder folder, ViewWriter writer, ViewsReset reset, long coalesceMillis) {
+    ViewProjection(ViewFolder folder, ViewWriter writer, ViewsReset reset, long coalesceMillis,
+                   ViewsProgress progress) {
         this.folder = folder;
         this.writer = writer;
         this.reset = reset;
         this.coalesceMillis = coalesceMillis;
+        this.progress = progress;
     }
 
     @EventHandler
@@ -64,14 +67,15 @@ public class ViewProjection {
      * commit on the store the commands commit to: with H2 that doubled the cost of a command. After a small batch
      * (fewer events than a command has on average, times four) the processor waits a little, so the next batch
      * carries the events of the commands stored meanwhile: the views lag by that much more (milliseconds; the
-     * issue's bound is a second), the commands commit alone.
+     * issue's bound is a second), the commands commit alone. Not while somebody waits for the views in this JVM
+     * ({@link ViewsProgress}): a replay waits after every step, and would wait for the pause too.
      */
     private void coalesce(ViewBatch batch) {
         if (coalesceMillis <= 0 || batch.events() >= SMALL_BATCH) {
             return;
         }
         try {
-            Thread.sleep(coalesceMillis);
+            progress.pause(coalesceMillis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // the processor is shutting down: let it see the interrupt
         }
@@ -89,7 +93,10 @@ public class ViewProjection {
         return root.getOrComputeResource(BATCH_RESOURCE, key -> {
             ViewBatch batch = new ViewBatch();
             root.onPrepareCommit(u -> writer.flush(batch, folder::openVersions));
-            root.afterCommit(u -> coalesce(batch));
+            root.afterCommit(u -> {
+                progress.committed();
+                coalesce(batch);
+            });
             root.onRollback(u -> folder.rolledBack(batch));
             return batch;
         });

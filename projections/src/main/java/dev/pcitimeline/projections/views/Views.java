@@ -12,20 +12,23 @@ import org.springframework.transaction.PlatformTransactionManager;
 public final class Views {
     private final ViewProjection projection;
     private final ViewsRebuild rebuild;
+    private final ViewsProgress progress;
 
     /**
      * @param cursorCacheSize    systems whose cursors stay in memory between events
      * @param checkpointInterval events between two checkpoints of a system, at least
      * @param segments           the processor's segments (its tokens, stored by a rebuild)
      * @param coalesceMillis     the processor's pause after a small batch (see ViewProjection)
+     * @param progress           where the processor's commits are announced
      */
     public Views(JdbcTemplate jdbc, PlatformTransactionManager transactions, EventHistory history,
                  Checkpoints checkpoints, EventStorageEngine storage, TokenStore tokens, int cursorCacheSize,
-                 int checkpointInterval, int segments, long coalesceMillis) {
+                 int checkpointInterval, int segments, long coalesceMillis, ViewsProgress progress) {
+        this.progress = progress;
         ViewFolder folder = new ViewFolder(jdbc, history, checkpoints, cursorCacheSize, checkpointInterval);
         ViewWriter writer = new ViewWriter(jdbc);
         ViewsReset reset = new ViewsReset(jdbc, transactions);
-        this.projection = new ViewProjection(folder, writer, reset, coalesceMillis);
+        this.projection = new ViewProjection(folder, writer, reset, coalesceMillis, progress);
         this.rebuild = new ViewsRebuild(storage, tokens, transactions, folder, writer, reset,
                 ViewProjection.PROCESSING_GROUP, Math.max(1, segments));
     }
@@ -36,5 +39,10 @@ public final class Views {
 
     public ViewsRebuild rebuild() {
         return rebuild;
+    }
+
+    /** The processor's commits in this JVM, for those who wait for the views. */
+    public ViewsProgress progress() {
+        return progress;
     }
 }

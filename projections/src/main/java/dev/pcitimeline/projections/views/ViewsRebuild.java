@@ -158,11 +158,17 @@ public class ViewsRebuild {
         });
     }
 
-    /** Every segment of the processor at {@code end} (null: an empty store, the processor starts at its head). */
+    /**
+     * Every segment of the processor at {@code end} (null: an empty store). A processor without tokens gets
+     * {@code pcitimeline.views.segments} of them.
+     */
     private void storeTokens(TrackingToken end) {
         int[] existing = tokens.fetchSegments(processorName);
         if (existing.length == 0) {
-            tokens.initializeTokenSegments(processorName, segments, end);
+            if (end != null) {
+                tokens.initializeTokenSegments(processorName, segments, end);
+            }
+            // an empty store and no tokens yet: the processor creates its own, as its configuration says
             return;
         }
         for (int segment : existing) {
