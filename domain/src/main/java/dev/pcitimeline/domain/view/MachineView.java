@@ -87,7 +87,8 @@ public record MachineView(long event, int step, boolean hung, List<PdevRow> pdev
     /**
      * What {@link #next} gives without the row lists a caller only needs at the end of a fold: Xen's bus2bridge
      * entries, the hang and the findings are computed (they change what a fold records), while {@code pdevs},
-     * {@code upstream}, {@code contexts} and {@code hardware} are null until {@link #withRows} fills them.
+     * {@code upstream}, {@code contexts} and {@code hardware} are null until {@link #withRows} fills them. Unlike
+     * {@link #next}, equal findings come back as a new list: see {@link #withFindings}.
      */
     public static MachineView nextWithoutRows(MachineView previous, Machine machine, Xen expected,
                                               boolean hardwareChanged, boolean xenChanged, Bus2BridgeMemo memo) {
@@ -97,9 +98,16 @@ public record MachineView(long event, int step, boolean hung, List<PdevRow> pdev
         }
         Xen xen = machine.xen();
         List<Bus2BridgeRow> bus2bridge = xenChanged ? same(previous.bus2bridge, bus2bridge(xen)) : previous.bus2bridge;
-        List<Finding> findings = same(previous.findings, Findings.of(machine.hardware(), xen, expected, memo));
+        // not compared with the previous findings here: the caller pairs them up anyway (TimelineCursor dates them)
+        // and hands the previous list back through withFindings when nothing changed
+        List<Finding> findings = Findings.of(machine.hardware(), xen, expected, memo);
         return new MachineView(machine.eventCount(), machine.stepCount() - 1, xen.hung(), null, bus2bridge, null,
                 null, null, findings);
+    }
+
+    /** This view with {@code findings}, equal to its own: a caller keeps an unchanged list's identity this way. */
+    public MachineView withFindings(List<Finding> equalFindings) {
+        return new MachineView(event, step, hung, pdevs, bus2bridge, upstream, contexts, hardware, equalFindings);
     }
 
     /** Whether the row lists are here (see {@link #nextWithoutRows}). */

@@ -304,6 +304,10 @@ public final class TimelineCursor {
         viewForVersion = version;
         if (view.findings() != before.findings()) {
             findings = date(view.findings(), findingsBefore, n);
+            if (findings == findingsBefore) {
+                // the same findings: keep the very list, so "unchanged" stays an identity check downstream
+                view = view.withFindings(before.findings());
+            }
         }
         return new Advance(n, event, outcome, recorded, view.step(), current, before, findingsBefore, view, findings);
     }
@@ -321,7 +325,8 @@ public final class TimelineCursor {
      * A finding keeps its {@code since} while its key holds from one event to the next. (Called when the findings
      * changed: unchanged findings keep the very same list.) An unchanged finding keeps its DatedFinding instance.
      * Both lists normally come in {@link Finding#compareSubjects} order, each subject once: then one merged walk
-     * pairs them up; otherwise each finding is looked up by subject.
+     * pairs them up; otherwise each finding is looked up by subject. Returns {@code before} itself when every finding
+     * is the same.
      */
     private static List<DatedFinding> date(List<Finding> now, List<DatedFinding> before, long event) {
         DatedFinding[] out = new DatedFinding[now.size()];
@@ -340,6 +345,7 @@ public final class TimelineCursor {
             }
         }
         int next = 0;
+        boolean unchanged = true;
         for (int i = 0; i < out.length; i++) {
             Finding f = now.get(i);
             DatedFinding d;
@@ -354,8 +360,9 @@ public final class TimelineCursor {
             }
             out[i] = d == null ? new DatedFinding(f, event)
                     : d.finding() == f || d.finding().equals(f) ? d : new DatedFinding(f, d.since());
+            unchanged &= out[i] == (i < before.size() ? before.get(i) : null);
         }
-        return List.of(out);
+        return unchanged && out.length == before.size() ? before : List.of(out);
     }
 
     // ------------------------------------------------------------------ what the fold has reached
