@@ -49,9 +49,11 @@ CREATE TABLE view_finding_kinds (
 
 -- A reset of the views in progress: set (and committed) before the view tables are emptied, cleared in the
 -- transaction that stores the processor's new tokens. Found set at start-up, the rebuild is done again. This
--- migration sets it, so a store an older build made rebuilds its views on its first start.
+-- migration sets it when the store holds events, so a store an older build made rebuilds its views on its first
+-- start (a new store has nothing to rebuild).
 CREATE TABLE view_reset_pending (
     id           INTEGER                  NOT NULL PRIMARY KEY,
     requested_at TIMESTAMP WITH TIME ZONE NOT NULL
 );
-INSERT INTO view_reset_pending (id, requested_at) VALUES (1, CURRENT_TIMESTAMP);
+INSERT INTO view_reset_pending (id, requested_at)
+SELECT 1, CURRENT_TIMESTAMP FROM DomainEventEntry FETCH FIRST 1 ROWS ONLY;
