@@ -55,6 +55,8 @@ public class Checkpoints {
     private static final int CACHED_STATES = 64;
     private static final TypeReference<List<StepRecord>> STEP_LIST = new TypeReference<>() {
     };
+    private static final TypeReference<TimelineCursor.Checkpoint> STATE = new TypeReference<>() {
+    };
 
     private final JdbcTemplate jdbc;
     private final EventHistory history;
@@ -174,7 +176,7 @@ public class Checkpoints {
             // by its key: see atOrBefore
             byte[] bytes = jdbc.queryForObject("SELECT state FROM view_checkpoints WHERE system_id = ?"
                     + " AND event_number = ?", byte[].class, system, checkpoint.event());
-            return read(bytes, TimelineCursor.Checkpoint.class, system, checkpoint);
+            return read(bytes, STATE, "state", system, checkpoint);
         });
     }
 
@@ -216,7 +218,7 @@ public class Checkpoints {
         }
         jdbc.query("SELECT event_number, steps, step_list FROM view_checkpoints WHERE system_id = ? AND steps > ?"
                 + " AND steps <= ? ORDER BY steps", rs -> {
-            out.add(read(rs.getBytes(3), STEP_LIST, system, new Stored(rs.getLong(1), rs.getInt(2))));
+            out.add(read(rs.getBytes(3), STEP_LIST, "step list", system, new Stored(rs.getLong(1), rs.getInt(2))));
         }, system, from, last);
         return out;
     }
@@ -306,24 +308,13 @@ public class Checkpoints {
         return bytes.toByteArray();
     }
 
-    private <T> T read(byte[] bytes, Class<T> type, String system, Stored at) {
+    /** A JSON column ({@code what}: which, for the error) of the checkpoint of {@code system} at {@code at}. */
+    private <T> T read(byte[] bytes, TypeReference<T> type, String what, String system, Stored at) {
         Inflater inflater = new Inflater();
         try (InputStream in = new InflaterInputStream(new ByteArrayInputStream(bytes), inflater, 4096)) {
             return mapper.readValue(in, type);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the views checkpoint of system " + system + " at event "
-                    + at.event(), e);
-        } finally {
-            inflater.end();
-        }
-    }
-
-    private <T> T read(byte[] bytes, TypeReference<T> type, String system, Stored at) {
-        Inflater inflater = new Inflater();
-        try (InputStream in = new InflaterInputStream(new ByteArrayInputStream(bytes), inflater, 4096)) {
-            return mapper.readValue(in, type);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the step list of the views checkpoint of system " + system
+            throw new UncheckedIOException("cannot read the " + what + " of the views checkpoint of system " + system
                     + " at event " + at.event(), e);
         } finally {
             inflater.end();

@@ -122,7 +122,7 @@ public class ViewsRebuild {
                 }
                 events++;
                 if (batch.events() >= BATCH_EVENTS) {
-                    write(batch, null);
+                    write(batch, false, null);
                     batch = new ViewBatch();
                     progress.accept(events);
                 }
@@ -131,7 +131,7 @@ public class ViewsRebuild {
                 throw new IllegalStateException("cannot read the event store: " + reader.failure.getMessage(),
                         reader.failure);
             }
-            write(batch, last);
+            write(batch, true, last);
             progress.accept(events);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -146,9 +146,11 @@ public class ViewsRebuild {
         return new Result(events, resetNanos, System.nanoTime() - t);
     }
 
-    /** One transaction: the batch's rows; with the last batch, the processor's tokens and the cleared flag. */
-    private void write(ViewBatch batch, TrackingToken end) {
-        boolean last = end != null || batch.isEmpty();
+    /**
+     * One transaction: the batch's rows; with the {@code last} batch, the processor's tokens at {@code end} (null: the
+     * store had no events) and the cleared flag.
+     */
+    private void write(ViewBatch batch, boolean last, TrackingToken end) {
         transactions.executeWithoutResult(s -> {
             writer.flush(batch, folder::openVersions);
             if (last) {
