@@ -43,7 +43,7 @@ import java.util.concurrent.TimeUnit;
  * classpath (the domain module stays free of Spring):
  * <ul>
  *   <li>{@link PciSegment} as an event-sourced aggregate with a snapshot every
- *       {@value #SNAPSHOT_EVERY} events (taken on a thread of its own) and a weak-reference aggregate cache;</li>
+ *       {@value #SNAPSHOT_EVERY} events (property {@value #SNAPSHOT_EVERY_PROPERTY}) (taken on a thread of its own) and a weak-reference aggregate cache;</li>
  *   <li>the "views" tracking processor (one thread, batches of up to {@value #VIEWS_BATCH} events, a segment's
  *       events in order),
  *       its {@link ViewProjection} and the {@link StateQueries} over its tables;</li>
@@ -53,8 +53,14 @@ import java.util.concurrent.TimeUnit;
  */
 @AutoConfiguration(after = EventStoreConfiguration.class)
 public class ProjectionsAutoConfiguration {
-    /** Events between two snapshots of a PciSegment. */
+    /**
+     * Events between two snapshots of a PciSegment, unless {@value #SNAPSHOT_EVERY_PROPERTY} says otherwise. A
+     * snapshot only serves a load that misses the aggregate cache (a restart, a collected weak reference): it then
+     * saves reading and deserializing up to this many events. Each one costs the snapshot thread a reload and a
+     * serialization of the whole machine, plus a durable commit of a large row that competes with the commands'.
+     */
     public static final int SNAPSHOT_EVERY = 100;
+    public static final String SNAPSHOT_EVERY_PROPERTY = "pcitimeline.snapshot-every";
 
     /**
      * Most events the views processor handles in one transaction. A processor that keeps up gets a few at a time
@@ -64,11 +70,16 @@ public class ProjectionsAutoConfiguration {
     public static final int VIEWS_BATCH = 1000;
 
     @Bean
-    public ConfigurerModule pciSegmentAggregate(SnapshotExecutor snapshotExecutor) {
+    public ConfigurerModule pciSegmentAggregate(SnapshotExecutor snapshotExecutor,
+                                                @Value("${" + SNAPSHOT_EVERY_PROPERTY + ":" + SNAPSHOT_EVERY + "}")
+                                                int snapshotEvery) {
+        if (snapshotEvery < 1) {
+            throw new IllegalArgumentException(SNAPSHOT_EVERY_PROPERTY + "=" + snapshotEvery + ": at least 1");
+        }
         return configurer -> configurer.configureAggregate(
                 AggregateConfigurer.defaultConfiguration(PciSegment.class)
                         .configureSnapshotTrigger(c -> new EventCountSnapshotTriggerDefinition(
-                                pciSegmentSnapshotter(c, snapshotExecutor), SNAPSHOT_EVERY))
+                                pciSegmentSnapshotter(c, snapshotExecutor), snapshotEvery))
                         // Each command would otherwise reload the aggregate from its last snapshot and events.
                         .configureCache(c -> new WeakReferenceCache()));
     }

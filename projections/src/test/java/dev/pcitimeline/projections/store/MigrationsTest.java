@@ -68,6 +68,26 @@ class MigrationsTest {
         assertThat(pendingAfterV5(false)).isZero();
     }
 
+    @Test
+    void v6KeepsTheEventIndexGoingWithoutACommitEveryFourthCommand() throws java.sql.SQLException {
+        // H2 commits the sequence's margin each time its cache runs out: 32 values by default, 1024 after V6.
+        String url = "jdbc:h2:mem:migrations-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/migration/h2").target("5").load()
+                .migrate();
+        assertThat(eventIndexCache(url)).isEqualTo(32);
+        Flyway.configure().dataSource(url, "sa", "").locations("classpath:db/migration/h2").load().migrate();
+        assertThat(eventIndexCache(url)).isEqualTo(1024);
+    }
+
+    private static long eventIndexCache(String url) throws java.sql.SQLException {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url, "sa", "");
+             java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT IDENTITY_CACHE FROM"
+                     + " INFORMATION_SCHEMA.COLUMNS WHERE TABLE_NAME = 'DOMAINEVENTENTRY' AND COLUMN_NAME = 'GLOBALINDEX'")) {
+            assertThat(rs.next()).as("DomainEventEntry.globalIndex").isTrue();
+            return rs.getLong(1);
+        }
+    }
+
     /** Rows of view_reset_pending after migrating a store to V4, with one event or none, then to the latest. */
     private static int pendingAfterV5(boolean withAnEvent) throws java.sql.SQLException {
         String url = "jdbc:h2:mem:migrations-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
