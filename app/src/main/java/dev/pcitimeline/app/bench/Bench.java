@@ -184,7 +184,7 @@ public final class Bench {
                 (viewsDone - commandsDone) / 1e6, (processCpuNanos() - cpu) / 1e9, commandThread);
         say("  %,.0f events/s stored; %,.0f events/s until the views had them all, %,.0f ms after the last command"
                         + " (%.1f s of CPU: %s)", ingest.eventsPerSecond, ingest.withViewsEventsPerSecond,
-                ingest.viewsLagMs, ingest.cpuSeconds, topThreads(threads, threadCpu()));
+                ingest.viewsLagMs, ingest.cpuSeconds, topThreads(threads, threadCpu(), ingest.cpuSeconds));
         say("  command thread, share of samples inside: %s", String.join(", ", commandThread));
         return ingest;
     }
@@ -233,8 +233,12 @@ public final class Bench {
         double resetMs = result.resetNanos() / 1e6;
         double rate = result.eventsPerSecond();
         double cpuSeconds = (processCpuNanos() - cpu) / 1e9;
-        say("  %,.0f events/s (reset took %,.0f ms; %.1f s of CPU: %s)", rate, resetMs, cpuSeconds,
-                topThreads(threads, threadCpu()));
+        say("  %,.0f events/s (reset took %,.0f ms; %.1f s of CPU: %s; CPU per event: reading %s, folding %s,"
+                        + " of which writing %s)", rate, resetMs, cpuSeconds,
+                // the reader thread has ended: its CPU is reported on its own
+                topThreads(threads, threadCpu(), cpuSeconds - Math.max(0, result.readerCpuNanos()) / 1e9),
+                perEvent(result.readerCpuNanos(), events), perEvent(result.folderCpuNanos(), events),
+                perEvent(result.writeCpuNanos(), events));
         return new Rebuild(rate, resetMs, cpuSeconds);
     }
 
@@ -318,19 +322,31 @@ public final class Bench {
         return cpu;
     }
 
-    /** The threads that used most CPU between two {@link #threadCpu} readings. */
-    private static String topThreads(java.util.Map<String, Long> before, java.util.Map<String, Long> after) {
-        return after.entrySet().stream()
+    /**
+     * The threads that used most CPU between two {@link #threadCpu} readings, then what the JVM's own threads used
+     * (the process's {@code cpuSeconds} less every Java thread's: the garbage collector, the JIT compilers).
+     */
+    private static String topThreads(java.util.Map<String, Long> before, java.util.Map<String, Long> after,
+                                     double cpuSeconds) {
+        java.util.List<java.util.Map.Entry<String, Long>> used = after.entrySet().stream()
                 .map(e -> java.util.Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
-                .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed()).limit(4)
+                .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed()).toList();
+        double javaThreads = used.stream().mapToLong(java.util.Map.Entry::getValue).sum() / 1e9;
+        return used.stream().limit(4)
                 .map(e -> String.format(Locale.ROOT, "%s %.1f s", e.getKey(), e.getValue() / 1e9))
-                .collect(java.util.stream.Collectors.joining(", "));
+                .collect(java.util.stream.Collectors.joining(", "))
+                + String.format(Locale.ROOT, "; GC, JIT and other JVM threads %.1f s", Math.max(0, cpuSeconds - javaThreads));
     }
 
     /** CPU time of the whole JVM so far (every thread: the views processor, H2's writer, GC…). */
     private static long processCpuNanos() {
         return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
                 ? os.getProcessCpuTime() : 0;
+    }
+
+    /** {@code nanos} over {@code events} in µs, or "n/a" when the JVM could not measure it (negative). */
+    private static String perEvent(long nanos, long events) {
+        return nanos < 0 || events == 0 ? "n/a" : String.format(Locale.ROOT, "%.1f µs", nanos / 1e3 / events);
     }
 
     private static double percentile(double[] sorted, int p) {

@@ -14,6 +14,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import java.util.Iterator;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
@@ -60,8 +62,13 @@ public class ViewsRebuild {
         this.segments = segments;
     }
 
-    /** What a rebuild did: events folded, and how long the reset and the fold took. */
-    public record Result(long events, long resetNanos, long foldNanos) {
+    /**
+     * What a rebuild did: events folded, how long the reset and the fold took (wall clock), and the CPU time of the
+     * reading thread (the storage engine's stream and the deserialization), of this thread (the fold, the checkpoints'
+     * serialization) and of this thread's transactions (the writes); -1 where the JVM cannot tell a thread's CPU time.
+     */
+    public record Result(long events, long resetNanos, long foldNanos, long readerCpuNanos, long folderCpuNanos,
+                         long writeCpuNanos) {
         public double eventsPerSecond() {
             return foldNanos == 0 ? 0 : events / (foldNanos / 1e9);
         }
@@ -94,6 +101,8 @@ public class ViewsRebuild {
         thread.setDaemon(true);
         thread.start();
         long events = 0;
+        long cpuBefore = threadCpuNanos();
+        long[] writeCpu = {0};
         TrackingToken last = null;
         try {
             ViewBatch batch = new ViewBatch();
@@ -122,7 +131,7 @@ public class ViewsRebuild {
                 }
                 events++;
                 if (batch.events() >= BATCH_EVENTS) {
-                    write(batch, false, null);
+                    write(batch, false, null, writeCpu);
                     batch = new ViewBatch();
                     progress.accept(events);
                 }
@@ -131,7 +140,7 @@ public class ViewsRebuild {
                 throw new IllegalStateException("cannot read the event store: " + reader.failure.getMessage(),
                         reader.failure);
             }
-            write(batch, true, last);
+            write(batch, true, last, writeCpu);
             progress.accept(events);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -143,14 +152,24 @@ public class ViewsRebuild {
             reader.stop = true;
             thread.interrupt();
         }
-        return new Result(events, resetNanos, System.nanoTime() - t);
+        long foldNanos = System.nanoTime() - t;
+        long cpu = threadCpuNanos();
+        return new Result(events, resetNanos, foldNanos, reader.cpuNanos, cpuBefore < 0 || cpu < 0 ? -1 : cpu - cpuBefore,
+                cpu < 0 ? -1 : writeCpu[0]);
+    }
+
+    /** This thread's CPU time so far, or -1. */
+    private static long threadCpuNanos() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        return threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime() : -1;
     }
 
     /**
      * One transaction: the batch's rows; with the {@code last} batch, the processor's tokens at {@code end} (null: the
      * store had no events) and the cleared flag.
      */
-    private void write(ViewBatch batch, boolean last, TrackingToken end) {
+    private void write(ViewBatch batch, boolean last, TrackingToken end, long[] cpu) {
+        long before = threadCpuNanos();
         transactions.executeWithoutResult(s -> {
             writer.flush(batch, folder::openVersions);
             if (last) {
@@ -158,6 +177,7 @@ public class ViewsRebuild {
                 reset.finished();
             }
         });
+        cpu[0] += threadCpuNanos() - before;
     }
 
     /**
@@ -185,6 +205,8 @@ public class ViewsRebuild {
         private final BlockingQueue<Object> queue;
         private volatile boolean stop;
         private volatile Throwable failure;
+        /** Its CPU time when it finished; -1 until then (or when the JVM cannot tell). */
+        private volatile long cpuNanos = -1;
 
         Reader(BlockingQueue<Object> queue) {
             this.queue = queue;
@@ -205,6 +227,7 @@ public class ViewsRebuild {
             } catch (Throwable e) {
                 failure = e;
             }
+            cpuNanos = threadCpuNanos();
             try {
                 queue.put(END);
             } catch (InterruptedException e) {
