@@ -350,13 +350,24 @@ public final class Xen {
 
     /** What a fresh xen-boot on this config space produces: the "expected" state of XEN-MODEL.md §5. */
     public static Xen freshBoot(Policy policy, ConfigSpace cs) {
+        Xen xen = bootAllocations(policy, cs);
+        if (!xen.hung) {
+            xen.giveUnownedToDom0(cs, XenTrace.NONE);
+        }
+        return xen;
+    }
+
+    /**
+     * The first part of {@link #freshBoot}: every function the boot scan finds allocated, none handed to dom0 yet (so
+     * no owner and no context entry). Its bus2bridge table is the fresh boot's, since only allocation writes the table.
+     */
+    public static Xen bootAllocations(Policy policy, ConfigSpace cs) {
         Xen xen = new Xen(policy, cs.segment());
         for (Bdf bdf : bootScan(cs)) {
             if (xen.allocAtBoot(cs, bdf, XenTrace.NONE) == Outcome.HUNG) {
                 return xen;
             }
         }
-        xen.giveUnownedToDom0(cs, XenTrace.NONE);
         return xen;
     }
 

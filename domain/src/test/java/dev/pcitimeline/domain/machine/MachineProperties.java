@@ -110,7 +110,8 @@ class MachineProperties {
     /**
      * What the views take shortcuts for equals the plain computation after every event: the boot scan passing by
      * buses the hardware says nothing answers on (and so the fresh boot the findings compare against), the pdev list
-     * Xen keeps between changes, and the subject order the timeline pairs findings up by.
+     * Xen keeps between changes, the expected boot without its handover to dom0 (what folds compare against),
+     * and the subject order the timeline pairs findings up by.
      */
     @Property(tries = 100, edgeCases = EdgeCasesMode.NONE)
     void the_views_shortcuts_equal_the_plain_computations(@ForAll("systems") RandomSystem system,
@@ -122,6 +123,11 @@ class MachineProperties {
             for (SegmentEvent e : recording.events()) {
                 m.apply(e, XenTrace.NONE);
                 Hardware hw = m.hardware();
+                Xen table = Findings.expectedTable(hw, m.xen());
+                assertThat(Findings.of(hw, m.xen(), table)).as("findings against the boot without its handover, after %s",
+                        e).isEqualTo(Findings.of(hw, m.xen(), Findings.expected(hw, m.xen())));
+                assertThat(table.snapshot().bus2bridge()).as("the boot's table without the handover")
+                        .isEqualTo(Findings.expected(hw, m.xen()).snapshot().bus2bridge());
                 ConfigSpace everyBus = new ConfigSpace() { // the interface's own answer: look at every bus
                     @Override
                     public int segment() {

@@ -39,7 +39,10 @@ public final class TimelineCursor {
             new MachineView(0, -1, false, List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
 
     private final Machine machine;
-    /** The fresh boot findings compare against, for the hardware version it was computed on. */
+    /**
+     * What the findings compare against, for the hardware version it was computed on: the fresh boot's table
+     * ({@link Findings#expectedTable}, computed after every hardware change, so without the handover to dom0).
+     */
     private Xen expected;
     private long expectedForVersion = Long.MIN_VALUE;
     /** What the view derives from Xen's bus2bridge table alone, while that stays the same. */
@@ -315,7 +318,7 @@ public final class TimelineCursor {
     private Xen expected() {
         long version = machine.hardware().version();
         if (expected == null || version != expectedForVersion) {
-            expected = Findings.expected(machine.hardware(), machine.xen());
+            expected = Findings.expectedTable(machine.hardware(), machine.xen());
             expectedForVersion = version;
         }
         return expected;
@@ -388,9 +391,9 @@ public final class TimelineCursor {
         return machine.eventCount();
     }
 
-    /** A copy of the fresh boot the findings compare against: XEN-MODEL.md §5's expected state now. */
+    /** The fresh boot the findings compare against, all of it: XEN-MODEL.md §5's expected state now. */
     public Xen expectedXen() {
-        return expected().copy();
+        return Findings.expected(machine.hardware(), machine.xen());
     }
 
     /** The view after the last event folded, with its row lists (computed now for a cursor with rows on demand). */
