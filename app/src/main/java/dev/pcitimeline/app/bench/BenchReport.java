@@ -17,6 +17,8 @@ import java.util.Locale;
  *                             events): the limit of one durable commit per command on this store
  * @param ingestRatio          ingest / rawInsertPerSec (500 rows a commit): kept for comparison with older runs
  * @param ingestRatioPerCommit ingest / rawPerCommitInsertPerSec
+ * @param ingestWarmupEvents   events a second system's commands stored before the timed ingest (not timed), so that
+ *                             the JIT compiler has compiled the command side, as the fold's first rounds do for it
  * @param ingestWithViewsEventsPerSec events / time from the first command until the views had every event
  * @param viewsLagAfterIngestMs how long after the last command the views had every event
  * @param commandThreadProfile share of the ingest's command-thread samples inside each layer (inclusive)
@@ -30,7 +32,7 @@ import java.util.Locale;
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"events", "steps", "seed", "cores", "jvm", "maxHeapMiB", "peakHeapMiB", "rawInsertPerSec",
-        "rawPerCommitInsertPerSec", "ingestEventsPerSec", "ingestRatio", "ingestRatioPerCommit",
+        "rawPerCommitInsertPerSec", "ingestEventsPerSec", "ingestRatio", "ingestRatioPerCommit", "ingestWarmupEvents",
         "ingestWithViewsEventsPerSec", "viewsLagAfterIngestMs", "ingestCpuSeconds", "commandThreadProfile",
         "rebuildEventsPerSec",
         "rebuildResetMs", "rebuildCpuSeconds",
@@ -39,7 +41,8 @@ import java.util.Locale;
         "totalSeconds", "targets"})
 public record BenchReport(long events, int steps, long seed, int cores, String jvm, long maxHeapMiB, long peakHeapMiB,
                           double rawInsertPerSec, double rawPerCommitInsertPerSec, double ingestEventsPerSec,
-                          double ingestRatio, double ingestRatioPerCommit, double ingestWithViewsEventsPerSec,
+                          double ingestRatio, double ingestRatioPerCommit, long ingestWarmupEvents,
+                          double ingestWithViewsEventsPerSec,
                           double viewsLagAfterIngestMs, double ingestCpuSeconds, List<String> commandThreadProfile,
                           double rebuildEventsPerSec,
                           double rebuildResetMs, double rebuildCpuSeconds,
@@ -90,7 +93,8 @@ public record BenchReport(long events, int steps, long seed, int cores, String j
         b.append(String.format(Locale.ROOT, "machine: %d cores, %s, max heap %,d MiB (peak in use %,d MiB)%n%n", cores,
                 jvm, maxHeapMiB, peakHeapMiB));
         line(b, "raw JDBC batch inserts", "%,.0f rows/s", rawInsertPerSec);
-        line(b, "ingest (commands -> store)", "%,.0f events/s", ingestEventsPerSec);
+        line(b, "ingest (commands -> store)", "%,.0f events/s (after %,d warm-up events)", ingestEventsPerSec,
+                ingestWarmupEvents);
         line(b, "raw, one commit per 8 rows", "%,.0f rows/s", rawPerCommitInsertPerSec);
         line(b, "ingest / raw", "%.3f", ingestRatio);
         line(b, "ingest / raw per commit", "%.3f", ingestRatioPerCommit);
@@ -123,8 +127,11 @@ public record BenchReport(long events, int steps, long seed, int cores, String j
         return b.toString();
     }
 
-    private static void line(StringBuilder b, String what, String format, double value) {
-        b.append(String.format(Locale.ROOT, "  %-32s " + format + "%n", what, value));
+    private static void line(StringBuilder b, String what, String format, Object... values) {
+        Object[] args = new Object[values.length + 1];
+        args[0] = what;
+        System.arraycopy(values, 0, args, 1, values.length);
+        b.append(String.format(Locale.ROOT, "  %-32s " + format + "%n", args));
     }
 
     private static String fmt(double v) {
