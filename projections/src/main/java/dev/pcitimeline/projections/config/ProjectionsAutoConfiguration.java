@@ -173,7 +173,7 @@ public class ProjectionsAutoConfiguration {
                        @Value("${pcitimeline.views.checkpoint-interval:" + Checkpoints.DEFAULT_INTERVAL + "}")
                        int checkpointInterval,
                        @Value("${pcitimeline.views.segments:1}") int segments,
-                       @Value("${pcitimeline.views.coalesce-ms:5}") long coalesceMillis) {
+                       @Value("${pcitimeline.views.coalesce-ms:50}") long coalesceMillis) {
         return new Views(jdbc, transactions, history, checkpoints, storage, tokens, cursorCacheSize,
                 checkpointInterval, segments, coalesceMillis, progress);
     }

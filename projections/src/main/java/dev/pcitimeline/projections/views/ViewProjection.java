@@ -23,7 +23,7 @@ public class ViewProjection {
     private static final Logger log = LoggerFactory.getLogger(ViewProjection.class);
     private static final String BATCH_RESOURCE = ViewProjection.class.getName() + ".batch";
     /** Fewer events than this in a batch: the processor is keeping up with the commands (see {@link #coalesce}). */
-    private static final int SMALL_BATCH = 32;
+    private static final int SMALL_BATCH = 256;
 
     private final ViewFolder folder;
     private final ViewWriter writer;
@@ -65,9 +65,10 @@ public class ViewProjection {
     /**
      * A processor that keeps up with the commands gets one command's events a batch, and each batch is a durable
      * commit on the store the commands commit to: with H2 that doubled the cost of a command. After a small batch
-     * (fewer events than a command has on average, times four) the processor waits a little, so the next batch
-     * carries the events of the commands stored meanwhile: the views lag by that much more (milliseconds; the
-     * issue's bound is a second), the commands commit alone. Not while somebody waits for the views in this JVM
+     * (fewer events than some thirty commands store) the processor waits a little (default 50 ms), so the next batch
+     * carries the events of the commands stored meanwhile: the views lag by that much more (the issue's bound is a
+     * second), the commands commit alone. At 5 ms the views thread still took a sixth of the ingest's CPU, most of
+     * it in its commits; 50 ms cut that by a third (bench, N = 100,000). Not while somebody waits for the views in this JVM
      * ({@link ViewsProgress}): a replay waits after every step, and would wait for the pause too.
      */
     private void coalesce(ViewBatch batch) {
