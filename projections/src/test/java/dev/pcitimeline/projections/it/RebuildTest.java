@@ -3,7 +3,6 @@ package dev.pcitimeline.projections.it;
 import dev.pcitimeline.domain.step.Step;
 import dev.pcitimeline.domain.value.Policy;
 import dev.pcitimeline.projections.Seed;
-import dev.pcitimeline.projections.config.ProjectionsAutoConfiguration;
 import dev.pcitimeline.projections.query.StateDocument;
 import dev.pcitimeline.projections.views.Views;
 import dev.pcitimeline.projections.views.ViewsRebuild;
@@ -26,8 +25,12 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(classes = TestApplication.class,
         properties = {"pcitimeline.db=mem", "pcitimeline.views.cursor-cache-size=1",
-                "pcitimeline.views.checkpoint-interval=16"})
+                "pcitimeline.views.checkpoint-interval=16",
+                // a snapshot on this short history, so the rebuild meets one in the store
+                "pcitimeline.snapshot-every=" + RebuildTest.SNAPSHOT_EVERY})
 class RebuildTest {
+    static final int SNAPSHOT_EVERY = 100;
+
     @Autowired
     ApplicationContext context;
 
@@ -44,7 +47,7 @@ class RebuildTest {
             a = driver.run("rebuild-a", step).events();
             b = driver.run("rebuild-b", step).events();
         }
-        assertThat(a).isGreaterThan(ProjectionsAutoConfiguration.SNAPSHOT_EVERY);
+        assertThat(a).isGreaterThan(SNAPSHOT_EVERY);
         driver.awaitProjection("rebuild-a", a);
         driver.awaitProjection("rebuild-b", b);
 

@@ -3,7 +3,6 @@ package dev.pcitimeline.projections.it;
 import dev.pcitimeline.domain.step.Step;
 import dev.pcitimeline.domain.value.Policy;
 import dev.pcitimeline.projections.Seed;
-import dev.pcitimeline.projections.config.ProjectionsAutoConfiguration;
 import dev.pcitimeline.projections.query.TimelineEntry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RestartTest {
     private static final String ID = "restarted";
+    private static final int SNAPSHOT_EVERY = 100;
 
     @TempDir
     Path dir;
@@ -31,7 +31,9 @@ class RestartTest {
         return new SpringApplicationBuilder(TestApplication.class)
                 .properties("pcitimeline.db=" + dir.toAbsolutePath(), "spring.main.banner-mode=off",
                         // checkpoints every few steps: the second run resumes the cursor from one
-                        "pcitimeline.views.checkpoint-interval=16")
+                        "pcitimeline.views.checkpoint-interval=16",
+                        // a snapshot on this short history: the second run loads the aggregate from it
+                        "pcitimeline.snapshot-every=" + SNAPSHOT_EVERY)
                 .run();
     }
 
@@ -45,7 +47,7 @@ class RestartTest {
                     Seed.REPORT_ALL_REMOVE_FIRST, Seed.REPORT_ALL_REMOVE_FIRST, Seed.REPORT_ALL_REMOVE_FIRST,
                     Seed.REPORT_ALL_REMOVE_FIRST, Seed.REPORT_ALL_REMOVE_FIRST, Seed.REPORT_ALL_REMOVE_FIRST,
                     Seed.REPORT_ALL_REMOVE_FIRST);
-            assertThat(events).isGreaterThan(ProjectionsAutoConfiguration.SNAPSHOT_EVERY);
+            assertThat(events).isGreaterThan(SNAPSHOT_EVERY);
             driver.awaitProjection(ID, events);
             driver.awaitCaughtUp();
             rows = driver.dumpViews();
