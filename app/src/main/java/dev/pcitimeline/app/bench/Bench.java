@@ -99,6 +99,11 @@ public final class Bench {
 
         long warmup = warmUp(Math.max(100, Math.min(WARMUP_EVENTS, events / 5)));
         Ingest ingest = ingest(created, steps, events);
+        long storeFileBytes = storeFileBytes();
+        if (storeFileBytes >= 0) {
+            say("  the store's file is %,d MiB after %,d events (%,.1f KiB an event)", storeFileBytes >> 20,
+                    events + warmup, storeFileBytes / 1024.0 / (events + warmup));
+        }
         Rebuild rebuild = rebuild(events + warmup, events);
         AsOf asOf = asOf(events);
         LibraryReplay.Result library = new LibraryReplay(options.jar(), options.library(), progress).run();
@@ -111,7 +116,7 @@ public final class Bench {
                 library.seconds());
         return new BenchReport(events, steps.size(), options.seed(), cores, jvm, maxHeapMiB, peakHeapMiB,
                 Math.round(raw), Math.round(rawPerCommit), Math.round(ingest.eventsPerSecond),
-                BenchReport.round(ratio, 3), BenchReport.round(ratioPerCommit, 3), warmup,
+                BenchReport.round(ratio, 3), BenchReport.round(ratioPerCommit, 3), warmup, storeFileBytes >> 20,
                 Math.round(ingest.withViewsEventsPerSecond), BenchReport.round(ingest.viewsLagMs, 1),
                 BenchReport.round(ingest.cpuSeconds, 1), ingest.commandThreadProfile,
                 Math.round(rebuild.eventsPerSecond), BenchReport.round(rebuild.resetMs, 1),
@@ -310,6 +315,27 @@ public final class Bench {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    /**
+     * The size of H2's file (its {@code info.FILE_SIZE}), or -1 on another database. With {@code WRITE_DELAY=0}
+     * H2 writes a chunk per commit and runs no background housekeeping, so the file keeps every chunk that still
+     * holds a live page: this shows what that costs on disk.
+     */
+    private long storeFileBytes() {
+        try (java.sql.Connection c = dataSource.getConnection()) {
+            if (!"H2".equals(c.getMetaData().getDatabaseProductName())) {
+                return -1;
+            }
+            try (java.sql.Statement st = c.createStatement();
+                 java.sql.ResultSet rs = st.executeQuery("SELECT SETTING_VALUE FROM INFORMATION_SCHEMA.SETTINGS"
+                         + " WHERE SETTING_NAME = 'info.FILE_SIZE'")) {
+                return rs.next() ? Long.parseLong(rs.getString(1)) : -1;
+            }
+        } catch (java.sql.SQLException | NumberFormatException e) {
+            say("  (cannot read the store's file size: %s)", e.getMessage());
+            return -1;
+        }
+    }
 
     /**
      * Waits (without a deadline: the bench is run by hand) until the views have {@code events} of {@code system},

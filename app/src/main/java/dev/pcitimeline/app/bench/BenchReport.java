@@ -19,6 +19,8 @@ import java.util.Locale;
  * @param ingestRatioPerCommit ingest / rawPerCommitInsertPerSec
  * @param ingestWarmupEvents   events a second system's commands stored before the timed ingest (not timed), so that
  *                             the JIT compiler has compiled the command side, as the fold's first rounds do for it
+ * @param storeFileMiB         the size of H2's file after the ingest (the raw inserts' dropped tables included); -1 on
+ *                             another database
  * @param ingestWithViewsEventsPerSec events / time from the first command until the views had every event
  * @param viewsLagAfterIngestMs how long after the last command the views had every event
  * @param commandThreadProfile share of the ingest's command-thread samples inside each layer (inclusive)
@@ -32,7 +34,7 @@ import java.util.Locale;
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"events", "steps", "seed", "cores", "jvm", "maxHeapMiB", "peakHeapMiB", "rawInsertPerSec",
-        "rawPerCommitInsertPerSec", "ingestEventsPerSec", "ingestRatio", "ingestRatioPerCommit", "ingestWarmupEvents",
+        "rawPerCommitInsertPerSec", "ingestEventsPerSec", "ingestRatio", "ingestRatioPerCommit", "ingestWarmupEvents", "storeFileMiB",
         "ingestWithViewsEventsPerSec", "viewsLagAfterIngestMs", "ingestCpuSeconds", "commandThreadProfile",
         "rebuildEventsPerSec",
         "rebuildResetMs", "rebuildCpuSeconds",
@@ -41,7 +43,7 @@ import java.util.Locale;
         "totalSeconds", "targets"})
 public record BenchReport(long events, int steps, long seed, int cores, String jvm, long maxHeapMiB, long peakHeapMiB,
                           double rawInsertPerSec, double rawPerCommitInsertPerSec, double ingestEventsPerSec,
-                          double ingestRatio, double ingestRatioPerCommit, long ingestWarmupEvents,
+                          double ingestRatio, double ingestRatioPerCommit, long ingestWarmupEvents, long storeFileMiB,
                           double ingestWithViewsEventsPerSec,
                           double viewsLagAfterIngestMs, double ingestCpuSeconds, List<String> commandThreadProfile,
                           double rebuildEventsPerSec,
@@ -100,6 +102,9 @@ public record BenchReport(long events, int steps, long seed, int cores, String j
         line(b, "ingest / raw per commit", "%.3f", ingestRatioPerCommit);
         line(b, "ingest until views caught up", "%,.0f events/s", ingestWithViewsEventsPerSec);
         line(b, "  views caught up after", "%,.0f ms", viewsLagAfterIngestMs);
+        if (storeFileMiB >= 0) {
+            line(b, "  store file after the ingest", "%,d MiB", storeFileMiB);
+        }
         line(b, "  CPU time (all threads)", "%.1f s", ingestCpuSeconds);
         b.append(String.format(Locale.ROOT, "  %-32s %s%n", "  command thread inside",
                 String.join(", ", commandThreadProfile)));
