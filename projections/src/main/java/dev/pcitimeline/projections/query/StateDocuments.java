@@ -52,11 +52,10 @@ public final class StateDocuments {
      * The same for a cursor whose {@link TimelineCursor#steps()} start later ({@link TimelineCursor#firstStep()}):
      * {@code stepsBefore} are the steps before those, in chunks.
      */
-    static StateDocument of(TimelineCursor cursor, List<StepList.Chunk> stepsBefore) {
-        int before = stepsBefore.stream().mapToInt(StepList.Chunk::size).sum();
-        if (before != cursor.firstStep()) {
+    static StateDocument of(TimelineCursor cursor, StepList.Prefix stepsBefore) {
+        if (stepsBefore.steps() != cursor.firstStep()) {
             throw new IllegalArgumentException("the cursor's steps start at " + cursor.firstStep() + ", "
-                    + before + " steps given before them");
+                    + stepsBefore.steps() + " steps given before them");
         }
         List<StepEntry> rest = new ArrayList<>(cursor.steps().size());
         for (StepRecord s : cursor.steps()) {

@@ -32,6 +32,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -137,9 +138,10 @@ public class StateQueries {
 
     /**
      * Final steps 0..{@code count - 1} of {@code system} ({@code count}: the steps of one of its checkpoints), one
-     * chunk per checkpoint, from the checkpoints' step lists.
+     * chunk per checkpoint, from the checkpoints' step lists: a prefix of the chunks read so far, found by binary
+     * search and shared, not copied (a late state of a long history has thousands of chunks).
      */
-    private List<StepList.Chunk> finalSteps(String system, int count) {
+    private StepList.Prefix finalSteps(String system, int count) {
         FinalSteps known = finalSteps.computeIfAbsent(system, id -> new FinalSteps());
         synchronized (known) {
             if (known.count < count) {
@@ -152,25 +154,47 @@ public class StateQueries {
                         }
                         entries.add(StateDocuments.step(r));
                     }
-                    known.chunks.add(new StepList.Chunk(entries));
-                    known.ends.add(known.count += entries.size());
+                    known.add(new StepList.Chunk(entries));
                 }
             }
-            int chunks = known.ends.indexOf(count) + 1;
-            if (count > 0 && chunks == 0) {
+            if (count == 0) {
+                return StepList.Prefix.EMPTY;
+            }
+            // the last chunk ending at count: empty chunks (checkpoints without a new final step) end where the one
+            // before them does, and any of them gives the same steps
+            int at = Arrays.binarySearch(known.ends, 0, known.size, count);
+            if (at < 0) {
                 throw new IllegalStateException("the checkpoints of system " + system + " end no step list at step "
                         + count);
             }
-            return List.copyOf(known.chunks.subList(0, chunks));
+            return new StepList.Prefix(known.chunks, known.starts, at + 1, count);
         }
     }
 
-    /** The final steps of a system read so far, in order (index = position). */
+    /**
+     * The final steps of a system read so far, in order, as arrays that only grow at the end (a full array is
+     * replaced by a longer copy): the states handed out share their prefixes.
+     */
     private static final class FinalSteps {
-        /** One per checkpoint, in order, and the number of steps up to the end of each. */
-        final List<StepList.Chunk> chunks = new ArrayList<>();
-        final List<Integer> ends = new ArrayList<>();
+        StepList.Chunk[] chunks = new StepList.Chunk[64];
+        /** Per chunk, the index of its first step and the number of steps up to its end (ascending). */
+        int[] starts = new int[64];
+        int[] ends = new int[64];
+        int size;
         int count;
+
+        void add(StepList.Chunk chunk) {
+            if (size == chunks.length) {
+                chunks = Arrays.copyOf(chunks, size * 2);
+                starts = Arrays.copyOf(starts, size * 2);
+                ends = Arrays.copyOf(ends, size * 2);
+            }
+            chunks[size] = chunk;
+            starts[size] = count;
+            count += chunk.size();
+            ends[size] = count;
+            size++;
+        }
     }
 
     /** Final steps by system, for the systems read most recently (a 100k-event history has ~12k steps, ~2 MiB). */

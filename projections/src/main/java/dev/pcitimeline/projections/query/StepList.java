@@ -52,21 +52,44 @@ final class StepList extends AbstractList<StepEntry> implements RandomAccess {
         }
     }
 
-    private final List<Chunk> chunks;
+    /**
+     * The first {@code count} chunks of {@code chunks}, the step index each starts at ({@code starts}) and the number
+     * of steps they hold: a prefix of arrays that a caller only ever appends to (see StateQueries' final steps), so
+     * a state shares them instead of copying thousands of chunk references per read. Positions below {@code count}
+     * must never change.
+     */
+    record Prefix(Chunk[] chunks, int[] starts, int count, int steps) {
+        static final Prefix EMPTY = new Prefix(new Chunk[0], new int[0], 0, 0);
+
+        /** A prefix of its own arrays, holding all of {@code chunks}. */
+        static Prefix of(List<Chunk> chunks) {
+            Chunk[] array = chunks.toArray(new Chunk[0]);
+            int[] starts = new int[array.length];
+            int n = 0;
+            for (int i = 0; i < array.length; i++) {
+                starts[i] = n;
+                n += array[i].size();
+            }
+            return new Prefix(array, starts, array.length, n);
+        }
+    }
+
+    private final Chunk[] chunks;
     /** The index of each chunk's first entry. */
     private final int[] starts;
+    private final int chunkCount;
     private final int finalSteps;
     private final List<StepEntry> rest;
 
     StepList(List<Chunk> chunks, List<StepEntry> rest) {
-        this.chunks = List.copyOf(chunks);
-        this.starts = new int[this.chunks.size()];
-        int n = 0;
-        for (int i = 0; i < starts.length; i++) {
-            starts[i] = n;
-            n += this.chunks.get(i).size();
-        }
-        this.finalSteps = n;
+        this(Prefix.of(chunks), rest);
+    }
+
+    StepList(Prefix finalSteps, List<StepEntry> rest) {
+        this.chunks = finalSteps.chunks();
+        this.starts = finalSteps.starts();
+        this.chunkCount = finalSteps.count();
+        this.finalSteps = finalSteps.steps();
         this.rest = List.copyOf(rest);
     }
 
@@ -78,13 +101,13 @@ final class StepList extends AbstractList<StepEntry> implements RandomAccess {
         if (index >= finalSteps) {
             return rest.get(index - finalSteps);
         }
-        int at = Arrays.binarySearch(starts, index);
+        int at = Arrays.binarySearch(starts, 0, chunkCount, index);
         int chunk = at >= 0 ? at : -at - 2;
         // empty chunks share their start with the next one: take the last chunk starting at or before index
-        while (chunk + 1 < starts.length && starts[chunk + 1] <= index) {
+        while (chunk + 1 < chunkCount && starts[chunk + 1] <= index) {
             chunk++;
         }
-        return chunks.get(chunk).entries.get(index - starts[chunk]);
+        return chunks[chunk].entries.get(index - starts[chunk]);
     }
 
     @Override
@@ -108,7 +131,8 @@ final class StepList extends AbstractList<StepEntry> implements RandomAccess {
             ObjectCodec codec = gen.getCodec();
             gen.writeStartArray(steps, steps.size());
             if (steps instanceof StepList list && gen.getPrettyPrinter() == null && codec instanceof ObjectMapper m) {
-                for (Chunk c : list.chunks) {
+                for (int i = 0; i < list.chunkCount; i++) {
+                    Chunk c = list.chunks[i];
                     if (c.size() > 0) {
                         gen.writeRawValue(c.json(m));
                     }

@@ -136,8 +136,8 @@ public class Checkpoints {
         if (at.isEmpty()) {
             return cursor(system, upTo);
         }
-        Long next = jdbc.queryForObject("SELECT MIN(event_number) FROM view_checkpoints WHERE system_id = ?"
-                + " AND event_number > ?", Long.class, system, upTo);
+        Long next = first(jdbc.queryForList("SELECT event_number FROM view_checkpoints WHERE system_id = ?"
+                + " AND event_number > ? ORDER BY system_id, event_number LIMIT 1", Long.class, system, upTo));
         if (next == null) {
             return cursor(system, upTo);
         }
@@ -159,15 +159,22 @@ public class Checkpoints {
 
     /** The latest checkpoint of {@code system} at or before {@code event}, if any. */
     public Optional<Stored> atOrBefore(String system, long event) {
-        // the key first (an index lookup), then the row by its key: a row holds ~5 KB of blobs, and H2 read every
-        // row of the system for ORDER BY ... LIMIT 1 or a subquery in the condition
-        Long at = jdbc.queryForObject("SELECT MAX(event_number) FROM view_checkpoints WHERE system_id = ?"
-                + " AND event_number <= ?", Long.class, system, event);
+        // The key first, then the row by its key (a row holds ~5 KB of blobs). H2 walks the key's index from the
+        // bound and stops at the first entry only when ORDER BY names the index's columns (the plan says "index
+        // sorted"): MAX(event_number) with the bound, or ORDER BY event_number alone, read every checkpoint of the
+        // system up to it (0.5 ms at 8,000 checkpoints, a million events; 6 µs this way).
+        Long at = first(jdbc.queryForList("SELECT event_number FROM view_checkpoints WHERE system_id = ?"
+                + " AND event_number <= ? ORDER BY system_id DESC, event_number DESC LIMIT 1", Long.class, system, event));
         if (at == null) {
             return Optional.empty();
         }
         return Optional.of(new Stored(at, jdbc.queryForObject("SELECT steps FROM view_checkpoints WHERE system_id = ?"
                 + " AND event_number = ?", Integer.class, system, at)));
+    }
+
+    /** The only value of a query for one row at most, or null. */
+    private static <T> T first(List<T> values) {
+        return values.isEmpty() ? null : values.get(0);
     }
 
     /** The cursor state stored at {@code checkpoint}. */
@@ -211,13 +218,13 @@ public class Checkpoints {
         if (to <= from) {
             return out;
         }
-        Integer last = jdbc.queryForObject("SELECT MIN(steps) FROM view_checkpoints WHERE system_id = ? AND steps >= ?",
-                Integer.class, system, to);
+        Integer last = first(jdbc.queryForList("SELECT steps FROM view_checkpoints WHERE system_id = ? AND steps >= ?"
+                + " ORDER BY system_id, steps LIMIT 1", Integer.class, system, to));
         if (last == null) {
             return out;
         }
         jdbc.query("SELECT event_number, steps, step_list FROM view_checkpoints WHERE system_id = ? AND steps > ?"
-                + " AND steps <= ? ORDER BY steps", rs -> {
+                + " AND steps <= ? ORDER BY system_id, steps", rs -> {
             out.add(read(rs.getBytes(3), STEP_LIST, "step list", system, new Stored(rs.getLong(1), rs.getInt(2))));
         }, system, from, last);
         return out;
