@@ -77,11 +77,11 @@ final class PromptlyStoppingSource implements StreamableMessageSource<TrackedEve
                 if (stream.hasNextAvailable((int) slice, TimeUnit.MILLISECONDS)) {
                     return true;
                 }
-                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                long left = deadline - System.nanoTime();
                 if (left <= 0 || !running.getAsBoolean()) {
                     return false;
                 }
-                slice = Math.min(SLICE_MILLIS, left);
+                slice = Math.min(SLICE_MILLIS, (left + 999_999) / 1_000_000); // the whole timeout, not a ms less
             }
         }
 
