@@ -18,6 +18,7 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -30,6 +31,7 @@ import java.util.Map;
 
 /** Why an entry is what it is (audit) and what changed between two points or two policies (diff). Read only. */
 @RestController
+@ConditionalOnWebApplication // the service's: a command-line context has no use for it
 @RequestMapping(path = "/api/systems/{system}", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "analysis", description = "Audits of a bus2bridge entry or a pdev, diffs between points or policies, and"
         + " the history under every Xen release")

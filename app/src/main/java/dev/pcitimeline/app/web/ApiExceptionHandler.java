@@ -8,6 +8,7 @@ import org.axonframework.modelling.command.ConcurrencyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -33,6 +34,7 @@ import java.util.stream.Collectors;
  * nothing about the server's insides: the stack trace goes to the log only.
  */
 @RestControllerAdvice
+@ConditionalOnWebApplication // the service's: a command-line context has no use for it
 public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
     /** Longest {@code detail} answered; scenario errors are already shorter (ScenarioException bounds them). */

@@ -8,6 +8,7 @@ import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.stereotype.Component;
 
 import java.util.LinkedHashMap;
@@ -22,6 +23,7 @@ import java.util.TreeMap;
  * that merely lags is UP, with how far behind it is.
  */
 @Component("eventProcessors")
+@ConditionalOnWebApplication // the service's: a command-line context has no use for it
 public class EventProcessorsHealthIndicator implements HealthIndicator {
     private final EventProcessingConfiguration processing;
     private final EventStore eventStore;

@@ -10,6 +10,7 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -22,6 +23,7 @@ import java.util.List;
 
 /** A system's state at any point of its history, under any policy, and its timeline. Read only. */
 @RestController
+@ConditionalOnWebApplication // the service's: a command-line context has no use for it
 @RequestMapping(path = "/api/systems/{system}", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "history", description = "The state of a system at any event or step, under any Xen build, and its events")
 public class HistoryController {

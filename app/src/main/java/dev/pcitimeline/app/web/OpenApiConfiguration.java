@@ -2,11 +2,13 @@ package dev.pcitimeline.app.web;
 
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /** The OpenAPI document's header at {@code /v3/api-docs} (Swagger UI: {@code /swagger-ui.html}). */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication // the service's: a command-line context has no use for it
 public class OpenApiConfiguration {
 
     @Bean

@@ -5,6 +5,7 @@ import dev.pcitimeline.domain.value.Policy;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -14,6 +15,7 @@ import java.util.List;
 
 /** The policies the service folds under, so that clients (the browser's policy switcher) list them from here. */
 @RestController
+@ConditionalOnWebApplication // the service's: a command-line context has no use for it
 @Tag(name = "policies", description = "The Xen builds a history can be folded under")
 public class PoliciesController {
 

@@ -26,6 +26,7 @@ import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.stereotype.Service;
 
 import java.time.Duration;
@@ -38,6 +39,7 @@ import java.util.List;
  * until the views have processed the new events, so a following GET sees them.
  */
 @Service
+@ConditionalOnWebApplication // the service's: a command-line context has no use for it
 public class SystemService {
     private static final Logger log = LoggerFactory.getLogger(SystemService.class);
 

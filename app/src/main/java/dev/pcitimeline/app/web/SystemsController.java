@@ -12,6 +12,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -29,6 +30,7 @@ import java.util.List;
 
 /** Systems: create one from a scenario, list them, run one more step on one (API.md, "Service"). */
 @RestController
+@ConditionalOnWebApplication // the service's: a command-line context has no use for it
 @RequestMapping(path = "/api/systems", produces = MediaType.APPLICATION_JSON_VALUE)
 @Tag(name = "systems", description = "Create simulated systems from scenarios and drive them step by step")
 public class SystemsController {

@@ -14,9 +14,12 @@ import dev.pcitimeline.projections.views.ViewProjection;
 import org.axonframework.common.caching.WeakReferenceCache;
 import org.axonframework.common.transaction.NoTransactionManager;
 import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.common.AxonConfigurationException;
 import org.axonframework.config.AggregateConfigurer;
 import org.axonframework.config.Configuration;
 import org.axonframework.config.ConfigurerModule;
+import org.axonframework.eventhandling.EventProcessor;
+import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
 import org.axonframework.eventhandling.async.SequentialPerAggregatePolicy;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
@@ -25,6 +28,7 @@ import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.GenericAggregateFactory;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.messaging.StreamableMessageSource;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -37,6 +41,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 
 /**
  * The command side's aggregate and the "views" projection, for anything with projections on its
@@ -45,7 +51,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@link PciSegment} as an event-sourced aggregate with a snapshot every
  *       {@value #SNAPSHOT_EVERY} events (property {@value #SNAPSHOT_EVERY_PROPERTY}) (taken on a thread of its own) and a weak-reference aggregate cache;</li>
  *   <li>the "views" tracking processor (one thread, batches of up to {@value #VIEWS_BATCH} events, a segment's
- *       events in order),
+ *       events in order, an idle wait for events that ends when the processor stops: {@link PromptlyStoppingSource}),
  *       its {@link ViewProjection} and the {@link StateQueries} over its tables;</li>
  *   <li>the {@link AuditQueries}, {@link DiffQueries} and {@link VersionsQueries} built on them.</li>
  * </ul>
@@ -112,11 +118,37 @@ public class ProjectionsAutoConfiguration {
                 ? TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
                 : TrackingEventProcessorConfiguration.forParallelProcessing(segments).andInitialSegmentsCount(segments);
         return configurer -> configurer.eventProcessing(processing -> processing
-                .registerTrackingEventProcessor(ViewProjection.PROCESSING_GROUP)
+                .registerTrackingEventProcessor(ViewProjection.PROCESSING_GROUP, c -> new PromptlyStoppingSource(
+                        eventSource(c), running(c, ViewProjection.PROCESSING_GROUP)))
                 .registerTrackingEventProcessorConfiguration(ViewProjection.PROCESSING_GROUP,
                         c -> tracking.andBatchSize(batchSize))
                 .registerSequencingPolicy(ViewProjection.PROCESSING_GROUP,
                         c -> SequentialPerAggregatePolicy.instance()));
+    }
+
+    /** The event store as a tracking processor's source, as Axon's own {@code registerTrackingEventProcessor(name)} takes it. */
+    @SuppressWarnings("unchecked")
+    private static StreamableMessageSource<TrackedEventMessage<?>> eventSource(Configuration c) {
+        if (!(c.eventBus() instanceof StreamableMessageSource<?> source)) {
+            throw new AxonConfigurationException("the event bus " + c.eventBus() + " cannot feed a tracking processor");
+        }
+        return (StreamableMessageSource<TrackedEventMessage<?>>) source;
+    }
+
+    /** Whether processor {@code name} runs, looked up once it exists (its streams are opened after it started). */
+    private static BooleanSupplier running(Configuration c, String name) {
+        AtomicReference<EventProcessor> processor = new AtomicReference<>();
+        return () -> {
+            EventProcessor p = processor.get();
+            if (p == null) {
+                p = c.eventProcessingConfiguration().eventProcessor(name).orElse(null);
+                if (p == null) {
+                    return false;
+                }
+                processor.set(p);
+            }
+            return p.isRunning();
+        };
     }
 
     /**
