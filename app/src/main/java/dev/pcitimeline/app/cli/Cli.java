@@ -51,7 +51,6 @@ final class Cli {
         return startWithoutWeb(db == null ? null : db.toString());
     }
 
-    /** A database URL ({@code postgresql://…}, {@code jdbc:…}) as given; anything else is an H2 directory, made absolute. */
     /** A failure's message and, when it wraps others, its root cause's: what a command prints when it cannot go on. */
     static String rootMessage(Throwable e) {
         Throwable root = e;
@@ -61,6 +60,7 @@ final class Cli {
         return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + root.getMessage() + ")";
     }
 
+    /** A database URL ({@code postgresql://…}, {@code jdbc:…}) as given; anything else is an H2 directory, made absolute. */
     static String storeLocation(String db) {
         return isDatabaseUrl(db) ? db : Path.of(db).toAbsolutePath().toString();
     }
