@@ -81,6 +81,17 @@ class EventStoreTest {
     }
 
     @Test
+    void axonsHandlerTimeLimitsAreOff() {
+        // A time limit interrupts the handler's thread, which closes H2's file channel mid-write; and each message
+        // scheduled and cancelled a task (a fifth of the command side's CPU in the bench).
+        assertThat(environment.getProperty("axon.timeout.enabled")).isEqualTo("false");
+        assertThat(context.getBeanNamesForType(
+                org.axonframework.messaging.timeout.HandlerTimeoutHandlerEnhancerDefinition.class)).isEmpty();
+        assertThat(context.getBeanNamesForType(
+                org.axonframework.messaging.timeout.UnitOfWorkTimeoutInterceptor.class)).isEmpty();
+    }
+
+    @Test
     void processorsTrackTheStoreInBatchesOfAHundred() {
         TrackingEventProcessor processor = processing
                 .eventProcessor(RecordingHandler.PROCESSOR, TrackingEventProcessor.class)
