@@ -106,6 +106,18 @@ public class Checkpoints {
         });
     }
 
+    /**
+     * The checkpoint at or before an event, the one after an event, the first reaching a step count: each written so
+     * that H2 walks the index from the bound and stops at the first entry (see {@link #atOrBefore};
+     * CheckpointQueriesTest checks the plans).
+     */
+    static final String AT_OR_BEFORE_SQL = "SELECT event_number FROM view_checkpoints WHERE system_id = ?"
+            + " AND event_number <= ? ORDER BY system_id DESC, event_number DESC LIMIT 1";
+    static final String AFTER_SQL = "SELECT event_number FROM view_checkpoints WHERE system_id = ?"
+            + " AND event_number > ? ORDER BY system_id, event_number LIMIT 1";
+    static final String REACHING_STEPS_SQL = "SELECT steps FROM view_checkpoints WHERE system_id = ? AND steps >= ?"
+            + " ORDER BY system_id, steps LIMIT 1";
+
     static final String INSERT_SQL = "INSERT INTO view_checkpoints (system_id, event_number, steps, state, step_list,"
             + " finding_runs) VALUES (?, ?, ?, ?, ?, ?)";
 
@@ -136,8 +148,7 @@ public class Checkpoints {
         if (at.isEmpty()) {
             return cursor(system, upTo);
         }
-        Long next = first(jdbc.queryForList("SELECT event_number FROM view_checkpoints WHERE system_id = ?"
-                + " AND event_number > ? ORDER BY system_id, event_number LIMIT 1", Long.class, system, upTo));
+        Long next = first(jdbc.queryForList(AFTER_SQL, Long.class, system, upTo));
         if (next == null) {
             return cursor(system, upTo);
         }
@@ -163,8 +174,7 @@ public class Checkpoints {
         // bound and stops at the first entry only when ORDER BY names the index's columns (the plan says "index
         // sorted"): MAX(event_number) with the bound, or ORDER BY event_number alone, read every checkpoint of the
         // system up to it (0.5 ms at 8,000 checkpoints, a million events; 6 µs this way).
-        Long at = first(jdbc.queryForList("SELECT event_number FROM view_checkpoints WHERE system_id = ?"
-                + " AND event_number <= ? ORDER BY system_id DESC, event_number DESC LIMIT 1", Long.class, system, event));
+        Long at = first(jdbc.queryForList(AT_OR_BEFORE_SQL, Long.class, system, event));
         if (at == null) {
             return Optional.empty();
         }
@@ -218,8 +228,7 @@ public class Checkpoints {
         if (to <= from) {
             return out;
         }
-        Integer last = first(jdbc.queryForList("SELECT steps FROM view_checkpoints WHERE system_id = ? AND steps >= ?"
-                + " ORDER BY system_id, steps LIMIT 1", Integer.class, system, to));
+        Integer last = first(jdbc.queryForList(REACHING_STEPS_SQL, Integer.class, system, to));
         if (last == null) {
             return out;
         }
