@@ -49,7 +49,8 @@ import java.util.function.BooleanSupplier;
  * classpath (the domain module stays free of Spring):
  * <ul>
  *   <li>{@link PciSegment} as an event-sourced aggregate with a snapshot every
- *       {@value #SNAPSHOT_EVERY} events (property {@value #SNAPSHOT_EVERY_PROPERTY}) (taken on a thread of its own) and a weak-reference aggregate cache;</li>
+ *       {@value #SNAPSHOT_EVERY} events unless {@value #SNAPSHOT_EVERY_PROPERTY} says otherwise (taken on a thread of
+ *       its own) and a weak-reference aggregate cache;</li>
  *   <li>the "views" tracking processor (one thread, batches of up to {@value #VIEWS_BATCH} events, a segment's
  *       events in order, an idle wait for events that ends when the processor stops: {@link PromptlyStoppingSource}),
  *       its {@link ViewProjection} and the {@link StateQueries} over its tables;</li>
