@@ -160,8 +160,8 @@ public class StateQueries {
             if (count == 0) {
                 return StepList.Prefix.EMPTY;
             }
-            // the last chunk ending at count: empty chunks (checkpoints without a new final step) end where the one
-            // before them does, and any of them gives the same steps
+            // a chunk ending at count: empty chunks (checkpoints without a new final step) end where the one before
+            // them does, so the search may find any of them, and each gives the same steps
             int at = Arrays.binarySearch(known.ends, 0, known.size, count);
             if (at < 0) {
                 throw new IllegalStateException("the checkpoints of system " + system + " end no step list at step "
