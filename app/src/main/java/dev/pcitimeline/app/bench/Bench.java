@@ -35,8 +35,8 @@ import java.util.Random;
  * {@code pci-timeline bench}: one JVM, one fresh H2 file store (the caller's context), and these
  * phases, each timed on its own: the pure fold of a synthetic history in memory, plain JDBC batch
  * inserts (this machine's limit), ingesting the history through the command side with the views
- * running (after an untimed warm-up with another system), a reset and rebuild of the views, the state object at random events through the REST
- * path, and the scenario library replayed by a child JVM. Progress goes to {@code progress}
+ * running (after an untimed warm-up with another system), a reset and rebuild of the views, the
+ * state object at random events through the REST path, and the scenario library replayed by a child JVM. Progress goes to {@code progress}
  * (stderr); the report is returned.
  */
 public final class Bench {
@@ -391,7 +391,8 @@ public final class Bench {
         return used.stream().limit(4)
                 .map(e -> String.format(Locale.ROOT, "%s %.1f s", e.getKey(), e.getValue() / 1e9))
                 .collect(java.util.stream.Collectors.joining(", "))
-                + String.format(Locale.ROOT, "; GC, JIT and other JVM threads %.1f s", Math.max(0, cpuSeconds - javaThreads));
+                + String.format(Locale.ROOT, "; GC, JIT and other JVM threads %.1f s",
+                Math.max(0, cpuSeconds - javaThreads));
     }
 
     /** CPU time of the whole JVM so far (every thread: the views processor, H2's writer, GC…). */

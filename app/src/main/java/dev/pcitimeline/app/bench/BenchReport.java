@@ -34,7 +34,8 @@ import java.util.Locale;
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"events", "steps", "seed", "cores", "jvm", "maxHeapMiB", "peakHeapMiB", "rawInsertPerSec",
-        "rawPerCommitInsertPerSec", "ingestEventsPerSec", "ingestRatio", "ingestRatioPerCommit", "ingestWarmupEvents", "storeFileMiB",
+        "rawPerCommitInsertPerSec", "ingestEventsPerSec", "ingestRatio", "ingestRatioPerCommit", "ingestWarmupEvents",
+        "storeFileMiB",
         "ingestWithViewsEventsPerSec", "viewsLagAfterIngestMs", "ingestCpuSeconds", "commandThreadProfile",
         "rebuildEventsPerSec",
         "rebuildResetMs", "rebuildCpuSeconds",

@@ -124,8 +124,8 @@ class MachineProperties {
                 m.apply(e, XenTrace.NONE);
                 Hardware hw = m.hardware();
                 Xen table = Findings.expectedTable(hw, m.xen());
-                assertThat(Findings.of(hw, m.xen(), table)).as("findings against the boot without its handover, after %s",
-                        e).isEqualTo(Findings.of(hw, m.xen(), Findings.expected(hw, m.xen())));
+                assertThat(Findings.of(hw, m.xen(), table))
+                        .as("findings against the boot without its handover, after %s", e).isEqualTo(Findings.of(hw, m.xen(), Findings.expected(hw, m.xen())));
                 assertThat(table.snapshot().bus2bridge()).as("the boot's table without the handover")
                         .isEqualTo(Findings.expected(hw, m.xen()).snapshot().bus2bridge());
                 ConfigSpace everyBus = new ConfigSpace() { // the interface's own answer: look at every bus

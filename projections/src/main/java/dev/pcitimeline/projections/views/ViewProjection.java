@@ -68,8 +68,8 @@ public class ViewProjection {
      * (fewer events than some thirty commands store) the processor waits a little (default 50 ms), so the next batch
      * carries the events of the commands stored meanwhile: the views lag by that much more (the issue's bound is a
      * second), the commands commit alone. At 5 ms the views thread still took a sixth of the ingest's CPU, most of
-     * it in its commits; 50 ms cut that by a third (bench, N = 100,000). Not while somebody waits for the views in this JVM
-     * ({@link ViewsProgress}): a replay waits after every step, and would wait for the pause too.
+     * it in its commits; 50 ms cut that by a third (bench, N = 100,000). Not while somebody waits for the views in
+     * this JVM ({@link ViewsProgress}): a replay waits after every step, and would wait for the pause too.
      */
     private void coalesce(ViewBatch batch) {
         if (coalesceMillis <= 0 || batch.events() >= SMALL_BATCH) {

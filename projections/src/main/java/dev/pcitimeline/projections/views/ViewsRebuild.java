@@ -154,8 +154,8 @@ public class ViewsRebuild {
         }
         long foldNanos = System.nanoTime() - t;
         long cpu = threadCpuNanos();
-        return new Result(events, resetNanos, foldNanos, reader.cpuNanos, cpuBefore < 0 || cpu < 0 ? -1 : cpu - cpuBefore,
-                cpu < 0 ? -1 : writeCpu[0]);
+        return new Result(events, resetNanos, foldNanos, reader.cpuNanos,
+                cpuBefore < 0 || cpu < 0 ? -1 : cpu - cpuBefore, cpu < 0 ? -1 : writeCpu[0]);
     }
 
     /** This thread's CPU time so far, or -1. */
