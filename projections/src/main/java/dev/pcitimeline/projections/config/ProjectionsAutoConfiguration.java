@@ -26,7 +26,8 @@ import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventsourcing.AggregateSnapshotter;
 import org.axonframework.eventsourcing.EventCountSnapshotTriggerDefinition;
 import org.axonframework.eventsourcing.GenericAggregateFactory;
-import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.serialization.Serializer;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.messaging.StreamableMessageSource;
 import org.springframework.beans.factory.annotation.Value;
@@ -204,13 +205,14 @@ public class ProjectionsAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public Views views(JdbcTemplate jdbc, PlatformTransactionManager transactions, EventHistory history,
-                       Checkpoints checkpoints, EventStorageEngine storage, TokenStore tokens, ViewsProgress progress,
+                       Checkpoints checkpoints, @Qualifier("eventSerializer") Serializer eventSerializer,
+                       TokenStore tokens, ViewsProgress progress,
                        @Value("${pcitimeline.views.cursor-cache-size:64}") int cursorCacheSize,
                        @Value("${pcitimeline.views.checkpoint-interval:" + Checkpoints.DEFAULT_INTERVAL + "}")
                        int checkpointInterval,
                        @Value("${pcitimeline.views.segments:1}") int segments,
                        @Value("${pcitimeline.views.coalesce-ms:50}") long coalesceMillis) {
-        return new Views(jdbc, transactions, history, checkpoints, storage, tokens, cursorCacheSize,
+        return new Views(jdbc, transactions, history, checkpoints, eventSerializer, tokens, cursorCacheSize,
                 checkpointInterval, segments, coalesceMillis, progress);
     }
 

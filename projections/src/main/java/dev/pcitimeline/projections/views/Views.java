@@ -1,7 +1,7 @@
 package dev.pcitimeline.projections.views;
 
 import org.axonframework.eventhandling.tokenstore.TokenStore;
-import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.serialization.Serializer;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 
@@ -22,14 +22,14 @@ public final class Views {
      * @param progress           where the processor's commits are announced
      */
     public Views(JdbcTemplate jdbc, PlatformTransactionManager transactions, EventHistory history,
-                 Checkpoints checkpoints, EventStorageEngine storage, TokenStore tokens, int cursorCacheSize,
+                 Checkpoints checkpoints, Serializer eventSerializer, TokenStore tokens, int cursorCacheSize,
                  int checkpointInterval, int segments, long coalesceMillis, ViewsProgress progress) {
         this.progress = progress;
         ViewFolder folder = new ViewFolder(jdbc, history, checkpoints, cursorCacheSize, checkpointInterval);
         ViewWriter writer = new ViewWriter(jdbc);
         ViewsReset reset = new ViewsReset(jdbc, transactions);
         this.projection = new ViewProjection(folder, writer, reset, coalesceMillis, progress);
-        this.rebuild = new ViewsRebuild(storage, tokens, transactions, folder, writer, reset,
+        this.rebuild = new ViewsRebuild(new EventTableReader(jdbc, eventSerializer), tokens, transactions, folder, writer, reset,
                 ViewProjection.PROCESSING_GROUP, Math.max(1, segments));
     }
 

@@ -2,11 +2,8 @@ package dev.pcitimeline.projections.views;
 
 import dev.pcitimeline.domain.event.SegmentEvent;
 import dev.pcitimeline.domain.event.SegmentEvent.SystemCreated;
-import org.axonframework.eventhandling.DomainEventMessage;
-import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
-import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -14,12 +11,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.util.Iterator;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
-import java.util.stream.Stream;
 
 /**
  * Rebuilds the views from the event store without the "views" processor: empties the view tables
@@ -41,7 +36,7 @@ public class ViewsRebuild {
     private static final Logger log = LoggerFactory.getLogger(ViewsRebuild.class);
     private static final Object END = new Object();
 
-    private final EventStorageEngine storage;
+    private final EventTableReader events;
     private final TokenStore tokens;
     private final TransactionTemplate transactions;
     private final ViewFolder folder;
@@ -50,9 +45,9 @@ public class ViewsRebuild {
     private final String processorName;
     private final int segments;
 
-    ViewsRebuild(EventStorageEngine storage, TokenStore tokens, PlatformTransactionManager transactions,
+    ViewsRebuild(EventTableReader events, TokenStore tokens, PlatformTransactionManager transactions,
                  ViewFolder folder, ViewWriter writer, ViewsReset reset, String processorName, int segments) {
-        this.storage = storage;
+        this.events = events;
         this.tokens = tokens;
         this.transactions = new TransactionTemplate(transactions);
         this.folder = folder;
@@ -103,7 +98,6 @@ public class ViewsRebuild {
         long events = 0;
         long cpuBefore = threadCpuNanos();
         long[] writeCpu = {0};
-        TrackingToken last = null;
         try {
             ViewBatch batch = new ViewBatch();
             while (true) {
@@ -118,16 +112,13 @@ public class ViewsRebuild {
                 if (next == END) {
                     break;
                 }
-                TrackedEventMessage<?> message = (TrackedEventMessage<?>) next;
-                last = message.trackingToken();
-                if (message instanceof DomainEventMessage<?> domain) {
-                    Object payload = domain.getPayload();
-                    long n = domain.getSequenceNumber() + 1;
-                    if (payload instanceof SystemCreated created) {
-                        folder.created(created, n, domain.getTimestamp(), batch);
-                    } else if (payload instanceof SegmentEvent event) {
-                        folder.event(event, n, batch);
-                    }
+                EventTableReader.StoredEvent stored = (EventTableReader.StoredEvent) next;
+                Object payload = stored.payload();
+                long n = stored.sequenceNumber() + 1;
+                if (payload instanceof SystemCreated created) {
+                    folder.created(created, n, stored.timestamp(), batch);
+                } else if (payload instanceof SegmentEvent event) {
+                    folder.event(event, n, batch);
                 }
                 events++;
                 if (batch.events() >= BATCH_EVENTS) {
@@ -140,7 +131,7 @@ public class ViewsRebuild {
                 throw new IllegalStateException("cannot read the event store: " + reader.failure.getMessage(),
                         reader.failure);
             }
-            write(batch, true, last, writeCpu);
+            write(batch, true, reader.end, writeCpu);
             progress.accept(events);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -205,6 +196,8 @@ public class ViewsRebuild {
         private final BlockingQueue<Object> queue;
         private volatile boolean stop;
         private volatile Throwable failure;
+        /** The token after the last event read, once done (null: the store had none). */
+        private volatile TrackingToken end;
         /** Its CPU time when it finished; -1 until then (or when the JVM cannot tell). */
         private volatile long cpuNanos = -1;
 
@@ -214,13 +207,11 @@ public class ViewsRebuild {
 
         @Override
         public void run() {
-            try (Stream<? extends TrackedEventMessage<?>> stream = storage.readEvents(null, false)) {
-                Iterator<? extends TrackedEventMessage<?>> it = stream.iterator();
-                while (it.hasNext() && !stop) {
-                    TrackedEventMessage<?> message = it.next();
-                    message.getPayload(); // deserialized here, not on the folding thread
-                    queue.put(message);
-                }
+            try {
+                end = events.read(event -> {
+                    queue.put(event);
+                    return true;
+                }, () -> stop);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
