@@ -1,15 +1,24 @@
 package dev.pcitimeline.domain.view;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.pcitimeline.domain.value.Bdf;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
  * Something wrong with Xen's state at one moment (XEN-MODEL.md §5). The subject is a bus, a
  * BDF or a domain (DOMAIN_CRASHED; none for XEN_HUNG); {@link #key()} identifies "the same
  * finding" across moments.
+ *
+ * <p>A value: equal when kind, subject and message are. The views work the findings out after nearly every event
+ * (tens of them each time) and mostly find the very same ones again, so {@link Findings} gives each its message as a
+ * {@link Template} and the values it names, and the text is written only when someone reads it. Two findings whose
+ * templates and values are equal have equal messages without writing either; otherwise the texts are compared.
  */
-public record Finding(Kind kind, Integer bus, Bdf bdf, Integer domain, String message) {
+public final class Finding {
 
     /** In the order of the table in §5 (the order findings are listed in). */
     public enum Kind {
@@ -17,8 +26,75 @@ public record Finding(Kind kind, Integer bus, Bdf bdf, Integer domain, String me
         CONTEXT_MISSING, CONTEXT_FOREIGN, CONTEXT_ORPHAN, DECODE_CONFLICT, XEN_HUNG, DOMAIN_CRASHED
     }
 
+    /** Writes a message from the values a finding was given (plain values: equal values, equal text). */
+    @FunctionalInterface
+    public interface Template {
+        String render(Object[] values);
+    }
+
+    private final Kind kind;
+    private final Integer bus;
+    private final Bdf bdf;
+    private final Integer domain;
+    /** The text once written (racy but idempotent: any thread writes the same String). */
+    @JsonIgnore
+    private String text;
+    /** Null for a finding made from its text (read back from JSON). */
+    @JsonIgnore
+    private final Template template;
+    @JsonIgnore
+    private final Object[] values;
+
+    /** A finding with its message written out, as one reads it back. */
+    @JsonCreator
+    public Finding(@JsonProperty("kind") Kind kind, @JsonProperty("bus") Integer bus, @JsonProperty("bdf") Bdf bdf,
+                   @JsonProperty("domain") Integer domain, @JsonProperty("message") String message) {
+        this(kind, bus, bdf, domain, Objects.requireNonNull(message, "message"), null, null);
+    }
+
     public Finding(Kind kind, Integer bus, Bdf bdf, String message) {
         this(kind, bus, bdf, null, message);
+    }
+
+    private Finding(Kind kind, Integer bus, Bdf bdf, Integer domain, String text, Template template, Object[] values) {
+        this.kind = Objects.requireNonNull(kind, "kind");
+        this.bus = bus;
+        this.bdf = bdf;
+        this.domain = domain;
+        this.text = text;
+        this.template = template;
+        this.values = values;
+    }
+
+    @JsonProperty
+    public Kind kind() {
+        return kind;
+    }
+
+    @JsonProperty
+    public Integer bus() {
+        return bus;
+    }
+
+    @JsonProperty
+    public Bdf bdf() {
+        return bdf;
+    }
+
+    @JsonProperty
+    public Integer domain() {
+        return domain;
+    }
+
+    /** What is wrong, in words. */
+    @JsonProperty
+    public String message() {
+        String t = text;
+        if (t == null) {
+            t = template.render(values);
+            text = t;
+        }
+        return t;
     }
 
     /** Kind and subject: a finding "still holds" while this stays. */
@@ -75,5 +151,35 @@ public record Finding(Kind kind, Integer bus, Bdf bdf, Integer domain, String me
 
     public static Finding onBdf(Kind kind, Bdf bdf, String message) {
         return new Finding(kind, null, bdf, message);
+    }
+
+    /** A finding whose message {@code template} writes from {@code values} when it is read. */
+    static Finding of(Kind kind, Integer bus, Bdf bdf, Integer domain, Template template, Object... values) {
+        return new Finding(kind, bus, bdf, domain, null, Objects.requireNonNull(template, "template"), values);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof Finding other) || !sameSubject(other)) {
+            return false;
+        }
+        if (template != null && template == other.template && Arrays.equals(values, other.values)) {
+            return true; // the same text, unwritten
+        }
+        return message().equals(other.message());
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(kind, bus, bdf, domain, message());
+    }
+
+    @Override
+    public String toString() {
+        return "Finding[kind=" + kind + ", bus=" + bus + ", bdf=" + bdf + ", domain=" + domain + ", message="
+                + message() + "]";
     }
 }

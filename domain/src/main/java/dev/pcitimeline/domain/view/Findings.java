@@ -34,6 +34,37 @@ public final class Findings {
     private Findings() {
     }
 
+    // The messages, written when a finding is read (see Finding): each from the values Findings gives it.
+    private static final Finding.Template LOOP_TEXT = v -> "the upstream walk from bus " + hex2((Integer) v[0])
+            + " never ends (entry -> " + target((Bus2BridgeEntry) v[1]) + "): find_upstream_bridge gives -1";
+    private static final Finding.Template SELF_TEXT = v -> "bus2bridge[" + hex2((Integer) v[0]) + "] points at "
+            + target((Bus2BridgeEntry) v[1]) + ", a function on bus " + hex2((Integer) v[0]) + " itself";
+    private static final Finding.Template DANGLING_TEXT = v -> "bus2bridge[" + hex2((Integer) v[0]) + "] points at "
+            + target((Bus2BridgeEntry) v[1]) + ", where Xen has no pdev";
+    private static final Finding.Template STALE_TEXT = v -> "bus2bridge[" + hex2((Integer) v[0]) + "] is "
+            + describe((Bus2BridgeEntry) v[1]) + ", a fresh boot on this hardware gives "
+            + describe((Bus2BridgeEntry) v[2]);
+    /** Values: the pdev's BDF, what it was allocated for (or null), what answers there now (or null). */
+    private static final Finding.Template PDEV_STALE_TEXT = v -> ((Bdf) v[0]).shortText() + " was allocated for "
+            + (v[1] == null ? "nothing" : v[1]) + " but now " + (v[2] == null ? "nothing answers there"
+            : v[2] + " answers there");
+    private static final Finding.Template PDEV_MISSING_TEXT = v -> v[0] + " answers at " + ((Bdf) v[1]).shortText()
+            + " but Xen has no pdev there";
+    /** Values: the pdev's BDF, its owner, the requester ID's BDF, whether that is the bridge's own. */
+    private static final Finding.Template CONTEXT_MISSING_TEXT = v -> ((Bdf) v[0]).shortText() + " (owned by "
+            + v[1] + ") needs requester ID " + ((Bdf) v[2]).shortText() + " and it has no context entry"
+            + ((Boolean) v[3] ? " (Xen 4.4 never maps bridges themselves)" : "");
+    private static final Finding.Template CONTEXT_FOREIGN_TEXT = v -> ((Bdf) v[0]).shortText() + " (owned by "
+            + v[1] + ") needs requester ID " + ((Bdf) v[2]).shortText() + " but its entry belongs to " + v[3];
+    private static final Finding.Template CONTEXT_ORPHAN_TEXT = v -> "the context entry for "
+            + ((Bdf) v[0]).shortText() + " (" + v[1] + ") is needed by no pdev a domain owns";
+    private static final Finding.Template DECODE_CONFLICT_TEXT = v -> "two bridges on one bus both claim bus "
+            + hex2((Integer) v[0]) + ": the first in devfn order takes its config cycles";
+    private static final Finding.Template XEN_HUNG_TEXT = v -> "Xen is hung in an 8-bit bus2bridge loop"
+            + " (subordinate 0xff): its state is frozen until xen-boot or reboot";
+    private static final Finding.Template DOMAIN_CRASHED_TEXT = v -> "Xen crashed d" + v[0]
+            + ": unmapping its device walked bus2bridge into a loop (-1); a fresh Xen forgets it";
+
     /** The expected state: what a fresh xen-boot on the hardware as it is now would produce. */
     public static Xen expected(Hardware hw, Xen actual) {
         return Xen.freshBoot(actual.policy(), hw);
@@ -63,16 +94,13 @@ public final class Findings {
         pdevs(hw, xen, out);
         contexts(hw, xen, out);
         for (int bus : hw.decodeConflicts()) {
-            out.add(Finding.onBus(DECODE_CONFLICT, bus, "two bridges on one bus both claim bus " + hex2(bus)
-                    + ": the first in devfn order takes its config cycles"));
+            out.add(Finding.of(DECODE_CONFLICT, bus, null, null, DECODE_CONFLICT_TEXT, bus));
         }
         if (xen.hung()) {
-            out.add(new Finding(XEN_HUNG, null, null,
-                    "Xen is hung in an 8-bit bus2bridge loop (subordinate 0xff): its state is frozen until xen-boot or reboot"));
+            out.add(Finding.of(XEN_HUNG, null, null, null, XEN_HUNG_TEXT));
         }
         for (int domain : xen.crashedDomains()) {
-            out.add(Finding.onDomain(DOMAIN_CRASHED, domain, "Xen crashed d" + domain
-                    + ": unmapping its device walked bus2bridge into a loop (-1); a fresh Xen forgets it"));
+            out.add(Finding.of(DOMAIN_CRASHED, null, null, domain, DOMAIN_CRASHED_TEXT, domain));
         }
         return out;
     }
@@ -95,22 +123,18 @@ public final class Findings {
             if (e.map()) {
                 // messages are only formatted for findings that hold: most entries are fine
                 if (walk && xen.findUpstreamBridge(bus, 0).result() == -1) {
-                    loops.add(Finding.onBus(BUS2BRIDGE_LOOP, bus, "the upstream walk from bus " + hex2(bus)
-                            + " never ends (entry -> " + target(e) + "): find_upstream_bridge gives -1"));
+                    loops.add(Finding.of(BUS2BRIDGE_LOOP, bus, null, null, LOOP_TEXT, bus, e));
                 }
                 if (walk && e.bus() == bus) {
-                    self.add(Finding.onBus(BUS2BRIDGE_SELF, bus, "bus2bridge[" + hex2(bus) + "] points at "
-                            + target(e) + ", a function on bus " + hex2(bus) + " itself"));
+                    self.add(Finding.of(BUS2BRIDGE_SELF, bus, null, null, SELF_TEXT, bus, e));
                 }
                 if (xen.pdev(e.bus(), e.devfn()) == null) {
-                    dangling.add(Finding.onBus(BUS2BRIDGE_DANGLING, bus, "bus2bridge[" + hex2(bus) + "] points at "
-                            + target(e) + ", where Xen has no pdev"));
+                    dangling.add(Finding.of(BUS2BRIDGE_DANGLING, bus, null, null, DANGLING_TEXT, bus, e));
                 }
             }
             Bus2BridgeEntry want = expected.bus2bridge(bus);
             if (!sameMapping(e, want)) {
-                stale.add(Finding.onBus(BUS2BRIDGE_STALE, bus, "bus2bridge[" + hex2(bus) + "] is " + describe(e)
-                        + ", a fresh boot on this hardware gives " + describe(want)));
+                stale.add(Finding.of(BUS2BRIDGE_STALE, bus, null, null, STALE_TEXT, bus, e, want));
             }
         }
         if (walk && memo != null) {
@@ -161,15 +185,13 @@ public final class Findings {
             ConfigSpace.Answer now = hw.answerAt(p.bdf().bus(), p.bdf().devfn());
             String nowId = now == null ? null : now.id();
             if (nowId == null || !nowId.equals(p.allocatedFor())) {
-                out.add(Finding.onBdf(PDEV_STALE, p.bdf(), p.bdf().shortText() + " was allocated for "
-                        + (p.allocatedFor() == null ? "nothing" : p.allocatedFor()) + " but now "
-                        + (nowId == null ? "nothing answers there" : nowId + " answers there")));
+                out.add(Finding.of(PDEV_STALE, null, p.bdf(), null, PDEV_STALE_TEXT, p.bdf(), p.allocatedFor(),
+                        nowId));
             }
         }
         for (Hardware.Reached r : hw.reachableFunctions()) {
             if (xen.pdev(r.bdf().bus(), r.bdf().devfn()) == null) {
-                out.add(Finding.onBdf(PDEV_MISSING, r.bdf(),
-                        r.id() + " answers at " + r.bdf().shortText() + " but Xen has no pdev there"));
+                out.add(Finding.of(PDEV_MISSING, null, r.bdf(), null, PDEV_MISSING_TEXT, r.id(), r.bdf()));
             }
         }
     }
@@ -219,16 +241,15 @@ public final class Findings {
             Bdf at = Bdf.ofRid(xen.segment(), rid);
             if (holder == null) {
                 Pdev p = owned.get((int) needs[first]); // the first pdev needing it names it
-                missing.add(Finding.onBdf(CONTEXT_MISSING, at, p.bdf().shortText() + " (owned by "
-                        + p.owner() + ") needs requester ID " + at.shortText() + " and it has no context entry"
-                        + (rid == p.bdf().rid() && p.type().isBridge() ? " (Xen 4.4 never maps bridges themselves)" : "")));
+                missing.add(Finding.of(CONTEXT_MISSING, null, at, null, CONTEXT_MISSING_TEXT, p.bdf(), p.owner(), at,
+                        rid == p.bdf().rid() && p.type().isBridge()));
                 continue;
             }
             for (int i = first; i < end; i++) {
                 Pdev p = owned.get((int) needs[i]);
                 if (!holder.equals(p.owner())) {
-                    foreign.add(Finding.onBdf(CONTEXT_FOREIGN, at, p.bdf().shortText() + " (owned by "
-                            + p.owner() + ") needs requester ID " + at.shortText() + " but its entry belongs to " + holder));
+                    foreign.add(Finding.of(CONTEXT_FOREIGN, null, at, null, CONTEXT_FOREIGN_TEXT, p.bdf(), p.owner(),
+                            at, holder));
                     break;
                 }
             }
@@ -244,8 +265,7 @@ public final class Findings {
 
     private static Finding orphan(Xen xen, Map.Entry<Integer, DomainId> entry) {
         Bdf at = Bdf.ofRid(xen.segment(), entry.getKey());
-        return Finding.onBdf(CONTEXT_ORPHAN, at, "the context entry for " + at.shortText() + " (" + entry.getValue()
-                + ") is needed by no pdev a domain owns");
+        return Finding.of(CONTEXT_ORPHAN, null, at, null, CONTEXT_ORPHAN_TEXT, at, entry.getValue());
     }
 
     /** A pdev needs its own requester ID, a top-most conventional bridge's and that bridge's secondary:00.0. */

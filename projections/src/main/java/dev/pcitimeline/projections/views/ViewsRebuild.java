@@ -11,6 +11,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +38,11 @@ public class ViewsRebuild {
     static final int BATCH_EVENTS = 20_000;
     private static final Logger log = LoggerFactory.getLogger(ViewsRebuild.class);
     private static final Object END = new Object();
+    /**
+     * Events handed from the reader to the folder at a time. One at a time, the two threads (about as fast as each
+     * other) met at an empty or full queue every few events and woke each other up through the kernel.
+     */
+    static final int HANDOFF_EVENTS = 512;
 
     private final EventTableReader events;
     private final TokenStore tokens;
@@ -91,7 +98,7 @@ public class ViewsRebuild {
         reset.markAndEmpty();
         long resetNanos = System.nanoTime() - t;
         t = System.nanoTime();
-        BlockingQueue<Object> queue = new ArrayBlockingQueue<>(4096);
+        BlockingQueue<Object> queue = new ArrayBlockingQueue<>(8);
         Reader reader = new Reader(queue);
         Thread thread = new Thread(reader, "views-rebuild-reader");
         thread.setDaemon(true);
@@ -113,19 +120,22 @@ public class ViewsRebuild {
                 if (next == END) {
                     break;
                 }
-                EventTableReader.StoredEvent stored = (EventTableReader.StoredEvent) next;
-                Object payload = stored.payload();
-                long n = stored.sequenceNumber() + 1;
-                if (payload instanceof SystemCreated created) {
-                    folder.created(created, n, stored.timestamp(), batch);
-                } else if (payload instanceof SegmentEvent event) {
-                    folder.event(event, n, batch);
-                }
-                events++;
-                if (batch.events() >= BATCH_EVENTS) {
-                    write(batch, false, null, writeCpu);
-                    batch = new ViewBatch();
-                    progress.accept(events);
+                @SuppressWarnings("unchecked")
+                List<EventTableReader.StoredEvent> handed = (List<EventTableReader.StoredEvent>) next;
+                for (EventTableReader.StoredEvent stored : handed) {
+                    Object payload = stored.payload();
+                    long n = stored.sequenceNumber() + 1;
+                    if (payload instanceof SystemCreated created) {
+                        folder.created(created, n, stored.timestamp(), batch);
+                    } else if (payload instanceof SegmentEvent event) {
+                        folder.event(event, n, batch);
+                    }
+                    events++;
+                    if (batch.events() >= BATCH_EVENTS) {
+                        write(batch, false, null, writeCpu);
+                        batch = new ViewBatch();
+                        progress.accept(events);
+                    }
                 }
             }
             if (reader.failure != null) {
@@ -202,17 +212,29 @@ public class ViewsRebuild {
         /** Its CPU time when it finished; -1 until then (or when the JVM cannot tell). */
         private volatile long cpuNanos = -1;
 
+        /** The events read since the last handoff. */
+        private List<EventTableReader.StoredEvent> chunk = new ArrayList<>(HANDOFF_EVENTS);
+
         Reader(BlockingQueue<Object> queue) {
             this.queue = queue;
+        }
+
+        private boolean hand(EventTableReader.StoredEvent event) throws InterruptedException {
+            chunk.add(event);
+            if (chunk.size() == HANDOFF_EVENTS) {
+                queue.put(chunk);
+                chunk = new ArrayList<>(HANDOFF_EVENTS);
+            }
+            return true;
         }
 
         @Override
         public void run() {
             try {
-                end = events.read(event -> {
-                    queue.put(event);
-                    return true;
-                }, () -> stop);
+                end = events.read(this::hand, () -> stop);
+                if (!chunk.isEmpty()) {
+                    queue.put(chunk);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
