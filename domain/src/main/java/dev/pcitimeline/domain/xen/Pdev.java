@@ -90,4 +90,12 @@ public record Pdev(Bdf bdf, XenDeviceType type, DomainId owner, Bdf virtfnOf, St
         return (Objects.hash(bdf, type, owner, virtfnOf, allocatedFor, linkedPf, vfs, broken) * 31)
                 + Arrays.hashCode(rememberedRange);
     }
+
+    /** The record's own would print the range array's identity ([I@1b6d3586), not its numbers. */
+    @Override
+    public String toString() {
+        return "Pdev[bdf=" + bdf + ", type=" + type + ", owner=" + owner + ", virtfnOf=" + virtfnOf + ", allocatedFor="
+                + allocatedFor + ", rememberedRange=" + Arrays.toString(rememberedRange) + ", linkedPf=" + linkedPf
+                + ", vfs=" + vfs + ", broken=" + broken + "]";
+    }
 }
