@@ -236,7 +236,7 @@ public final class Bench {
 
     /**
      * Stops the views processor, rebuilds the views ({@link ViewsRebuild}: the tables truncated, every stored event
-     * read from the storage engine and folded, the processor's tokens stored at the end) and starts the processor
+     * read from the event table and folded, the processor's tokens stored at the end) and starts the processor
      * again; the reset (truncate) is timed on its own.
      */
     private Rebuild rebuildOnce(long events, long systemEvents) {

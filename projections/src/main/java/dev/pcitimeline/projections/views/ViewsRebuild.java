@@ -67,7 +67,7 @@ public class ViewsRebuild {
 
     /**
      * What a rebuild did: events folded, how long the reset and the fold took (wall clock), and the CPU time of the
-     * reading thread (the storage engine's stream and the deserialization), of this thread (the fold, the checkpoints'
+     * reading thread (the event table's pages and the deserialization), of this thread (the fold, the checkpoints'
      * serialization) and of this thread's transactions (the writes); -1 where the JVM cannot tell a thread's CPU time.
      */
     public record Result(long events, long resetNanos, long foldNanos, long readerCpuNanos, long folderCpuNanos,
