@@ -376,7 +376,15 @@ public final class Hardware implements ConfigSpace {
             throw new IllegalArgumentException(bridgeId + " is a " + f.kind() + ", not a bridge: it has no bus registers");
         }
         BridgeBuses before = f.buses();
-        changed();
+        int ownBus = f.bus(); // where the bridge itself answers: its parent's secondary, which this write leaves alone
+        version++;
+        // A read of a bus neither range claims never enters this bridge, and the level it stops at is the same: its
+        // answers stay. Dropped: the buses either range claims and the bridge's own bus (its answer lists its
+        // registers). The renumbering of a boot writes each bridge in turn, and the views read the whole bus space
+        // after every write.
+        answers = answers.withBusesDropped(this, bus -> bus == ownBus || before.claims(bus) || value.claims(bus));
+        reachable = null;
+        decodeConflicts = null;
         f.setBuses(value);
         return before;
     }

@@ -2,11 +2,14 @@ package dev.pcitimeline.domain.hardware;
 
 import dev.pcitimeline.domain.hardware.ConfigSpace.Answer;
 
+import java.util.function.IntPredicate;
+
 /**
  * What config reads reach in one version of the hardware, kept per bus: Xen's boot scan alone reads 8192 addresses,
  * and the views read every function after each event. Every answer is the one routing walk's,
  * {@link Hardware#route}; this only decides when to walk and keeps what it gave. {@link Hardware} starts a new cache
- * with every change, so nothing here is ever invalidated.
+ * with every change (keeping, after a bridge's register write, the rows of the buses it cannot have changed), so
+ * nothing here is ever invalidated.
  */
 final class HardwareAnswerCache {
     /** Reads of one version after which the buses where nothing can answer are worked out (a command reads a few). */
@@ -37,6 +40,23 @@ final class HardwareAnswerCache {
     /** The cache of a copy of the hardware: same tree, same registers, so the same answers (rows are shared). */
     HardwareAnswerCache copyFor(Hardware copy) {
         return new HardwareAnswerCache(copy, rows.clone(), routedOnce.clone(), mayAnswer);
+    }
+
+    /**
+     * The cache of {@code hardware} after a change that can alter only the buses {@code dropped} names (a bridge's
+     * register write: see {@link Hardware#writeBridgeBuses}): every other bus keeps its row and its routed-once mark
+     * (rows are shared, never modified); which buses may answer is worked out again.
+     */
+    HardwareAnswerCache withBusesDropped(Hardware hardware, IntPredicate dropped) {
+        Answer[][] keptRows = rows.clone();
+        boolean[] keptRouted = routedOnce.clone();
+        for (int bus = 0; bus < 256; bus++) {
+            if (dropped.test(bus)) {
+                keptRows[bus] = null;
+                keptRouted[bus] = false;
+            }
+        }
+        return new HardwareAnswerCache(hardware, keptRows, keptRouted, null);
     }
 
     Answer answerAt(int bus, int devfn) {
