@@ -52,10 +52,6 @@ public final class Finding {
         this(kind, bus, bdf, domain, Objects.requireNonNull(message, "message"), null, null);
     }
 
-    public Finding(Kind kind, Integer bus, Bdf bdf, String message) {
-        this(kind, bus, bdf, null, message);
-    }
-
     private Finding(Kind kind, Integer bus, Bdf bdf, Integer domain, String text, Template template, Object[] values) {
         this.kind = Objects.requireNonNull(kind, "kind");
         this.bus = bus;
@@ -139,18 +135,6 @@ public final class Finding {
             return ((kind.ordinal() * 31 + Objects.hashCode(bus)) * 31 + Objects.hashCode(bdf)) * 31
                     + Objects.hashCode(domain);
         }
-    }
-
-    public static Finding onDomain(Kind kind, int domain, String message) {
-        return new Finding(kind, null, null, domain, message);
-    }
-
-    public static Finding onBus(Kind kind, int bus, String message) {
-        return new Finding(kind, bus, null, message);
-    }
-
-    public static Finding onBdf(Kind kind, Bdf bdf, String message) {
-        return new Finding(kind, null, bdf, message);
     }
 
     /** A finding whose message {@code template} writes from {@code values} when it is read. */

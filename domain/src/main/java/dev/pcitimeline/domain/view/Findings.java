@@ -121,7 +121,6 @@ public final class Findings {
         for (int bus = 0; bus < 256; bus++) {
             Bus2BridgeEntry e = xen.bus2bridge(bus);
             if (e.map()) {
-                // messages are only formatted for findings that hold: most entries are fine
                 if (walk && xen.findUpstreamBridge(bus, 0).result() == -1) {
                     loops.add(Finding.of(BUS2BRIDGE_LOOP, bus, null, null, LOOP_TEXT, bus, e));
                 }
@@ -159,7 +158,7 @@ public final class Findings {
         return shortText(e.bus(), e.devfn());
     }
 
-    // Messages are built for every finding after every event that changes Xen or the hardware:
+    // Messages are written whenever a state is read (tens of findings each):
     // plain hex digits instead of String.format, same text ("%02x:%02x.%x", "%02x", as Bdf prints).
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 

@@ -26,7 +26,7 @@ class FindingTest {
     @Test
     void aTemplateFindingEqualsTheFindingWithItsTextWrittenOut() {
         Finding lazy = Finding.of(PDEV_MISSING, null, at, null, answers, "nic");
-        Finding written = Finding.onBdf(PDEV_MISSING, at, "nic answers there");
+        Finding written = new Finding(PDEV_MISSING, null, at, null, "nic answers there");
 
         assertThat(lazy).isEqualTo(written);
         assertThat(written).isEqualTo(lazy);

@@ -74,7 +74,9 @@ final class EventTableReader {
         while (!stop.getAsBoolean()) {
             List<Row> page = page(last);
             for (Row row : page) {
-                for (long missing = last + 1; missing < row.globalIndex; missing++) {
+                // only the last MAX_GAP_OFFSET below an index can be gaps: a jump of millions adds no more
+                for (long missing = Math.max(last + 1, row.globalIndex - MAX_GAP_OFFSET); missing < row.globalIndex;
+                     missing++) {
                     gaps.add(missing);
                 }
                 last = row.globalIndex;

@@ -29,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The rebuild's reader must see what Axon's storage engine sees: the same events in the same order with the same
  * payloads and sequence numbers, and at the end the same tracking token, gaps included, across page boundaries, a
- * small gap in the global index (a transaction that rolled back) and one wider than the engine keeps track of.
+ * small gap in the global index (a transaction that rolled back), one wider than the engine keeps track of and a jump
+ * of fifty million.
  */
 @SpringBootTest(classes = TestApplication.class,
         properties = {"pcitimeline.db=mem", "pcitimeline.views.checkpoint-interval=16"})
@@ -60,6 +61,9 @@ class EventTableReaderTest {
         run(Seed.REPORT_ALL_REMOVE_FIRST, Seed.REMOVE_OLD_TUNDRA);
         skipGlobalIndexes(2);
         run(new Step.XenBoot());
+        // a jump of fifty million (a sequence moved by hand, say): no more gaps kept than the engine keeps
+        skipGlobalIndexes(50_000_000);
+        run(Seed.XEN_BOOT);
 
         List<TrackedEventMessage<?>> expected = new ArrayList<>();
         try (Stream<? extends TrackedEventMessage<?>> stream = storage.readEvents(null, false)) {
