@@ -40,9 +40,9 @@ final class EventTableReader {
     record StoredEvent(long globalIndex, long sequenceNumber, Object payload, Instant timestamp) {
     }
 
-    /** Hears each event in order; false stops the read. */
+    /** Hears each event in order. */
     interface Sink {
-        boolean accept(StoredEvent event) throws InterruptedException;
+        void accept(StoredEvent event) throws InterruptedException;
     }
 
     private final JdbcTemplate jdbc;
@@ -65,11 +65,10 @@ final class EventTableReader {
 
     /**
      * Feeds every stored event to {@code sink} in global index order, until the end of the table as it is when each
-     * page is read or until the sink or {@code stop} says so; returns the token after the last event fed (null: none).
+     * page is read or until {@code stop} says so; returns the token after the last event fed (null: none).
      */
     TrackingToken read(Sink sink, BooleanSupplier stop) throws InterruptedException {
         long last = LOWEST_GLOBAL_SEQUENCE - 1;
-        boolean any = false;
         TreeSet<Long> gaps = new TreeSet<>();
         while (!stop.getAsBoolean()) {
             List<Row> page = page(last);
@@ -80,15 +79,12 @@ final class EventTableReader {
                     gaps.add(missing);
                 }
                 last = row.globalIndex;
-                any = true;
                 Object payload = serializer.deserialize(
                         new SimpleSerializedObject<>(row.payload, byte[].class, row.payloadType, row.revision));
                 Instant time = row.timestamp == null ? null : DateTimeUtils.parseInstant(row.timestamp);
-                if (!sink.accept(new StoredEvent(row.globalIndex, row.sequenceNumber, payload, time))) {
-                    return token(any, last, gaps);
-                }
+                sink.accept(new StoredEvent(row.globalIndex, row.sequenceNumber, payload, time));
                 if (stop.getAsBoolean()) {
-                    return token(any, last, gaps);
+                    return token(last, gaps);
                 }
             }
             gaps.headSet(last - MAX_GAP_OFFSET).clear();
@@ -96,11 +92,12 @@ final class EventTableReader {
                 break;
             }
         }
-        return token(any, last, gaps);
+        return token(last, gaps);
     }
 
-    private static TrackingToken token(boolean any, long last, TreeSet<Long> gaps) {
-        if (!any) {
+    /** Null when nothing was read: the query only returns indexes from the lowest one up. */
+    private static TrackingToken token(long last, TreeSet<Long> gaps) {
+        if (last < LOWEST_GLOBAL_SEQUENCE) {
             return null;
         }
         return GapAwareTrackingToken.newInstance(last, gaps.tailSet(last - MAX_GAP_OFFSET));

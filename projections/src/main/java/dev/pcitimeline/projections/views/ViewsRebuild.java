@@ -219,13 +219,12 @@ public class ViewsRebuild {
             this.queue = queue;
         }
 
-        private boolean hand(EventTableReader.StoredEvent event) throws InterruptedException {
+        private void hand(EventTableReader.StoredEvent event) throws InterruptedException {
             chunk.add(event);
             if (chunk.size() == HANDOFF_EVENTS) {
                 queue.put(chunk);
                 chunk = new ArrayList<>(HANDOFF_EVENTS);
             }
-            return true;
         }
 
         @Override

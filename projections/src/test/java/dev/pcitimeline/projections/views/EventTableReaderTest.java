@@ -48,7 +48,8 @@ class EventTableReaderTest {
     @Test
     void readsWhatTheStorageEngineReadsAndEndsWithItsToken() throws InterruptedException {
         // nothing read yet: no token
-        assertThat(new EventTableReader(jdbc, serializer, 7).read(e -> true, () -> true)).isNull();
+        assertThat(new EventTableReader(jdbc, serializer, 7).read(e -> {
+        }, () -> true)).isNull();
 
         gateway.sendAndWait(new CreateSystem("reader-a", "seed", "the seed topology", Policy.XEN_4_4, 0,
                 Seed.topology()));
@@ -75,10 +76,7 @@ class EventTableReaderTest {
 
         for (int pageRows : new int[]{7, EventTableReader.PAGE_ROWS}) {
             List<EventTableReader.StoredEvent> read = new ArrayList<>();
-            TrackingToken end = new EventTableReader(jdbc, serializer, pageRows).read(e -> {
-                read.add(e);
-                return true;
-            }, () -> false);
+            TrackingToken end = new EventTableReader(jdbc, serializer, pageRows).read(read::add, () -> false);
 
             assertThat(end).as("token with pages of %d", pageRows).isEqualTo(axonEnd);
             // equals() leaves out gaps below a truncation point: the gaps themselves must be the same too
@@ -99,15 +97,13 @@ class EventTableReaderTest {
     }
 
     @Test
-    void stopsWhenTheSinkSaysSo() throws InterruptedException {
+    void stopsWhenAsked() throws InterruptedException {
         gateway.sendAndWait(new CreateSystem("reader-stop", "seed", "the seed topology", Policy.XEN_4_4, 0,
                 Seed.topology()));
         gateway.sendAndWait(new RunStep("reader-stop", Seed.XEN_BOOT));
         List<Long> seen = new ArrayList<>();
-        TrackingToken end = new EventTableReader(jdbc, serializer, 3).read(e -> {
-            seen.add(e.globalIndex());
-            return seen.size() < 5;
-        }, () -> false);
+        TrackingToken end = new EventTableReader(jdbc, serializer, 3).read(e -> seen.add(e.globalIndex()),
+                () -> seen.size() >= 5);
         assertThat(seen).hasSize(5);
         assertThat(((GapAwareTrackingToken) end).getIndex()).isEqualTo(seen.get(4));
     }
