@@ -32,20 +32,18 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * {@code pci-timeline bench}: one JVM, one fresh H2 file store (the caller's context), and these
- * phases, each timed on its own: the pure fold of a synthetic history in memory, plain JDBC batch
- * inserts (this machine's limit), ingesting the history through the command side with the views
- * running (after an untimed warm-up with another system), a reset and rebuild of the views, the
- * state object at random events through the REST path, and the scenario library replayed by a child JVM. Progress goes to {@code progress}
- * (stderr); the report is returned.
+ * {@code pci-timeline bench}: one JVM, one fresh H2 file store (the caller's context), and these phases, each timed
+ * on its own: the pure fold of a synthetic history in memory; the JIT's warm-up on another store ({@link WarmUp},
+ * untimed); plain JDBC batch inserts (this machine's limit); ingesting the history through the command side with
+ * the views running; a reset and rebuild of the views; the state object at random events through the REST path;
+ * and the scenario library replayed by a child JVM. Progress goes to {@code progress} (stderr); the report is
+ * returned.
  */
 public final class Bench {
     /** The bench's system in the fresh store. */
     static final String SYSTEM = "bench-synthetic";
-    /** The system whose commands warm the command side up before the timed ingest. */
+    /** The systems whose commands warm the JIT up, on a throwaway store ({@link WarmUp}): this, a dash, the round. */
     static final String WARMUP_SYSTEM = "bench-warmup";
-    /** Warm-up events: a fifth of N, at most this many (a few thousand commands: the JIT's hot paths compiled). */
-    private static final long WARMUP_EVENTS = 20_000;
     private static final long PROGRESS_EVERY_NANOS = 2_000_000_000L;
     /** Rows of the per-commit raw insert, at most. */
     private static final long PER_COMMIT_ROWS = 100_000;
@@ -56,16 +54,24 @@ public final class Bench {
     private final EventProcessingConfiguration processing;
     private final ViewsRebuild rebuild;
     private final BenchOptions options;
+    private final java.util.function.Supplier<WarmUp.Result> warmUp;
     private final PrintStream progress;
     private final ObjectMapper json = new ObjectMapper();
 
-    public Bench(ApplicationContext context, BenchOptions options, PrintStream progress) {
+    /**
+     * @param context the measured store's context: fresh, so that it holds the history alone
+     * @param warmUp  runs the JIT's warm-up ({@link WarmUp}, on another store) right before the ingest and says what
+     *                it did; null when there is none
+     */
+    public Bench(ApplicationContext context, BenchOptions options, java.util.function.Supplier<WarmUp.Result> warmUp,
+                 PrintStream progress) {
         this.gateway = context.getBean(CommandGateway.class);
         this.queries = context.getBean(StateQueries.class);
         this.dataSource = context.getBean(DataSource.class);
         this.processing = context.getBean(EventProcessingConfiguration.class);
         this.rebuild = context.getBean(Views.class).rebuild();
         this.options = options;
+        this.warmUp = warmUp;
         this.progress = progress;
     }
 
@@ -92,19 +98,23 @@ public final class Bench {
         List<Step> steps = history.steps();
         history = null; // the events are only needed by the fold: let them go
 
+        // After the fold: with the fold (and the raw inserts) between a settled warm-up and the ingest, the compilers
+        // were busy 6.7 s of a 14 s ingest, against 4.1-4.7 s of 9-11 s with the warm-up right before the inserts.
+        WarmUp.Result warmUp = this.warmUp == null ? null : this.warmUp.get();
+
+        // Both sides of the ratio on a warmed JVM: the inserts' H2 code is the ingest's.
         RawInsert rawInsert = new RawInsert(dataSource, progress);
         double raw = rawInsert.rowsPerSecond(events);
         // one commit per command-sized group: at most 100,000 rows (a steady rate; 1M rows would take minutes)
         double rawPerCommit = rawInsert.rowsPerSecond(Math.min(events, PER_COMMIT_ROWS), RawInsert.COMMAND_ROWS);
 
-        long warmup = warmUp(Math.max(100, Math.min(WARMUP_EVENTS, events / 5)));
         Ingest ingest = ingest(created, steps, events);
         long storeFileBytes = storeFileBytes();
         if (storeFileBytes >= 0) {
             say("  the store's file is %,d MiB after %,d events (%,.1f KiB an event)", storeFileBytes >> 20,
-                    events + warmup, storeFileBytes / 1024.0 / (events + warmup));
+                    events, storeFileBytes / 1024.0 / events);
         }
-        Rebuild rebuild = rebuild(events + warmup, events);
+        Rebuild rebuild = rebuild(events, events);
         AsOf asOf = asOf(events);
         LibraryReplay.Result library = new LibraryReplay(options.jar(), options.library(), progress).run();
 
@@ -116,11 +126,16 @@ public final class Bench {
                 library.seconds());
         return new BenchReport(events, steps.size(), options.seed(), cores, jvm, maxHeapMiB, peakHeapMiB,
                 Math.round(raw), Math.round(rawPerCommit), Math.round(ingest.eventsPerSecond),
-                BenchReport.round(ratio, 3), BenchReport.round(ratioPerCommit, 3), warmup, storeFileBytes >> 20,
+                BenchReport.round(ratio, 3), BenchReport.round(ratioPerCommit, 3),
+                warmUp == null ? 0 : warmUp.events(), warmUp == null ? 0 : warmUp.rounds(),
+                warmUp == null ? 0 : BenchReport.round(warmUp.seconds(), 1),
+                warmUp == null ? 0 : BenchReport.round(warmUp.jitShare(), 3), warmUp == null ? 0 : warmUp.rebuilds(),
+                warmUp == null ? 0 : BenchReport.round(warmUp.rebuildJitShare(), 3), storeFileBytes >> 20,
                 Math.round(ingest.withViewsEventsPerSecond), BenchReport.round(ingest.viewsLagMs, 1),
-                BenchReport.round(ingest.cpuSeconds, 1), ingest.commandThreadProfile,
+                BenchReport.round(ingest.cpuSeconds, 1), BenchReport.round(ingest.jitSeconds, 1),
+                ingest.commandThreadProfile,
                 Math.round(rebuild.eventsPerSecond), BenchReport.round(rebuild.resetMs, 1),
-                BenchReport.round(rebuild.cpuSeconds, 1), BenchReport.round(asOf.p50, 2), BenchReport.round(asOf.p99, 2),
+                BenchReport.round(rebuild.cpuSeconds, 1), BenchReport.round(rebuild.jitSeconds, 1), BenchReport.round(asOf.p50, 2), BenchReport.round(asOf.p99, 2),
                 BenchReport.round(asOf.max, 2), asOf.samples, BenchReport.round(asOf.rows, 1), Math.round(fold),
                 library.seconds() == null ? null : BenchReport.round(library.seconds(), 2), library.scenarios(),
                 library.exit(), library.note(), generateMs,
@@ -153,30 +168,8 @@ public final class Bench {
         return measured[2];
     }
 
-    /**
-     * Another system's synthetic history (another seed) through the command side, untimed: a JVM that has only
-     * folded and inserted rows so far has compiled none of the command side, and on two cores the JIT compiler's
-     * work (tens of seconds of CPU over a run) would otherwise fall inside the timed ingest. Returns its events.
-     */
-    private long warmUp(long target) {
-        say("warming the command side up: %,d events of a second system, not timed...", target);
-        SyntheticHistory history = SyntheticHistoryGenerator.generate(WARMUP_SYSTEM, options.seed() + 1, target,
-                false);
-        long t = System.nanoTime();
-        SegmentEvent.SystemCreated created = history.created();
-        gateway.sendAndWait(new CreateSystem(WARMUP_SYSTEM, created.scenario(), created.description(),
-                created.policy(), created.segment(), created.topology()));
-        long stored = 1;
-        for (Step step : history.steps()) {
-            stored = gateway.<StepResult>sendAndWait(new RunStep(WARMUP_SYSTEM, step)).events();
-        }
-        awaitViews(WARMUP_SYSTEM, stored, t, "warm-up views");
-        say("  %,d events in %,d ms", stored, (System.nanoTime() - t) / 1_000_000);
-        return stored;
-    }
-
     private record Ingest(double eventsPerSecond, double withViewsEventsPerSecond, double viewsLagMs,
-                          double cpuSeconds, List<String> commandThreadProfile) {
+                          double cpuSeconds, double jitSeconds, List<String> commandThreadProfile) {
     }
 
     /**
@@ -189,6 +182,7 @@ public final class Bench {
         ThreadProfile profile = new ThreadProfile(Thread.currentThread());
         profile.start();
         long cpu = processCpuNanos();
+        long jit = compilationMillis();
         java.util.Map<String, Long> threads = threadCpu();
         long t = System.nanoTime();
         gateway.sendAndWait(new CreateSystem(SYSTEM, created.scenario(), created.description(), created.policy(),
@@ -213,15 +207,17 @@ public final class Bench {
         awaitViews(SYSTEM, events, t, "views");
         long viewsDone = System.nanoTime();
         Ingest ingest = new Ingest(events / ((commandsDone - t) / 1e9), events / ((viewsDone - t) / 1e9),
-                (viewsDone - commandsDone) / 1e6, (processCpuNanos() - cpu) / 1e9, commandThread);
+                (viewsDone - commandsDone) / 1e6, (processCpuNanos() - cpu) / 1e9,
+                (compilationMillis() - jit) / 1e3, commandThread);
         say("  %,.0f events/s stored; %,.0f events/s until the views had them all, %,.0f ms after the last command"
-                        + " (%.1f s of CPU: %s)", ingest.eventsPerSecond, ingest.withViewsEventsPerSecond,
-                ingest.viewsLagMs, ingest.cpuSeconds, topThreads(threads, threadCpu(), ingest.cpuSeconds));
+                        + " (%.1f s of CPU: %s; the JIT compilers %.1f s)", ingest.eventsPerSecond,
+                ingest.withViewsEventsPerSecond, ingest.viewsLagMs, ingest.cpuSeconds,
+                topThreads(threads, threadCpu(), ingest.cpuSeconds), ingest.jitSeconds);
         say("  command thread, share of samples inside: %s", String.join(", ", commandThread));
         return ingest;
     }
 
-    private record Rebuild(double eventsPerSecond, double resetMs, double cpuSeconds) {
+    private record Rebuild(double eventsPerSecond, double resetMs, double cpuSeconds, double jitSeconds) {
     }
 
     /** {@link BenchOptions#rebuilds()} resets and replays of the views; the median replay (by rate). */
@@ -247,6 +243,7 @@ public final class Bench {
                         + "'"));
         views.shutDown();
         long cpu = processCpuNanos();
+        long jit = compilationMillis();
         java.util.Map<String, Long> threads = threadCpu();
         long[] lastSaid = {System.nanoTime()};
         long start = System.nanoTime();
@@ -265,13 +262,14 @@ public final class Bench {
         double resetMs = result.resetNanos() / 1e6;
         double rate = result.eventsPerSecond();
         double cpuSeconds = (processCpuNanos() - cpu) / 1e9;
-        say("  %,.0f events/s (reset took %,.0f ms; %.1f s of CPU: %s; CPU per event: reading %s, folding %s,"
-                        + " of which writing %s)", rate, resetMs, cpuSeconds,
+        double jitSeconds = (compilationMillis() - jit) / 1e3;
+        say("  %,.0f events/s (reset took %,.0f ms; %.1f s of CPU: %s; the JIT compilers %.1f s; CPU per event:"
+                        + " reading %s, folding %s, of which writing %s)", rate, resetMs, cpuSeconds,
                 // the reader thread has ended: its CPU is reported on its own
                 topThreads(threads, threadCpu(), cpuSeconds - Math.max(0, result.readerCpuNanos()) / 1e9),
-                perEvent(result.readerCpuNanos(), events), perEvent(result.folderCpuNanos(), events),
+                jitSeconds, perEvent(result.readerCpuNanos(), events), perEvent(result.folderCpuNanos(), events),
                 perEvent(result.writeCpuNanos(), events));
-        return new Rebuild(rate, resetMs, cpuSeconds);
+        return new Rebuild(rate, resetMs, cpuSeconds, jitSeconds);
     }
 
     private record AsOf(double p50, double p99, double max, int samples, double rows) {
@@ -393,6 +391,13 @@ public final class Bench {
                 .collect(java.util.stream.Collectors.joining(", "))
                 + String.format(Locale.ROOT, "; GC, JIT and other JVM threads %.1f s",
                 Math.max(0, cpuSeconds - javaThreads));
+    }
+
+    /** The JIT compilers' accumulated time so far, in ms (0 when the JVM does not tell). */
+    static long compilationMillis() {
+        java.lang.management.CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
+        return compiler != null && compiler.isCompilationTimeMonitoringSupported()
+                ? compiler.getTotalCompilationTime() : 0;
     }
 
     /** CPU time of the whole JVM so far (every thread: the views processor, H2's writer, GC…). */

@@ -11,9 +11,14 @@ import java.nio.file.Path;
  * @param rebuilds    how many times the views are reset and rebuilt (the median is reported)
  * @param jar         the application jar the library replay runs in a child JVM; null: look for it
  * @param library     the scenario library directory; null: look for it
+ * @param warmUpRounds most rounds of the JIT's warm-up ({@link WarmUp}); 0: none
  */
-public record BenchOptions(long events, long seed, int asOfSamples, int rebuilds, Path jar, Path library) {
+public record BenchOptions(long events, long seed, int asOfSamples, int rebuilds, Path jar, Path library,
+                           int warmUpRounds) {
     public BenchOptions {
+        if (warmUpRounds < 0) {
+            throw new IllegalArgumentException("--warm-up-rounds " + warmUpRounds + ": at least 0");
+        }
         if (events < 100) {
             throw new IllegalArgumentException("--events " + events + ": at least 100");
         }

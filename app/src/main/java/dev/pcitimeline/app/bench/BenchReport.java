@@ -17,8 +17,16 @@ import java.util.Locale;
  *                             events): the limit of one durable commit per command on this store
  * @param ingestRatio          ingest / rawInsertPerSec (500 rows a commit): kept for comparison with older runs
  * @param ingestRatioPerCommit ingest / rawPerCommitInsertPerSec
- * @param ingestWarmupEvents   events a second system's commands stored before the timed ingest (not timed), so that
- *                             the JIT compiler has compiled the command side, as the fold's first rounds do for it
+ * @param ingestWarmupEvents   events the warm-up's systems stored on a throwaway store before the measured one was
+ *                             opened (not timed), so that the JIT compiler has compiled the command side and the
+ *                             views, as the fold's first rounds do for the fold; 0 when it did not run
+ * @param warmupRounds         the warm-up's rounds ({@value WarmUp#ROUND_EVENTS} events each)
+ * @param warmupSeconds        the warm-up's wall-clock time
+ * @param warmupJitShare       the compilers' time in the last warm-up round over its wall-clock time; below
+ *                             {@value WarmUp#QUIET_SHARE}: the JIT had settled
+ * @param warmupRebuilds       rebuilds of the warm-up store's views after its rounds (at most
+ *                             {@value WarmUp#MAX_REBUILDS}, fewer when one was quiet)
+ * @param warmupRebuildJitShare the same share in the last of those rebuilds
  * @param storeFileMiB         the size of H2's file after the ingest (the raw inserts' dropped tables included); -1 on
  *                             another database
  * @param ingestWithViewsEventsPerSec events / time from the first command until the views had every event
@@ -26,8 +34,10 @@ import java.util.Locale;
  * @param commandThreadProfile share of the ingest's command-thread samples inside each layer (inclusive)
  * @param ingestCpuSeconds     CPU time of the whole JVM while ingesting (views included): load on the machine
  *                             stretches wall-clock rates, not this
+ * @param ingestJitSeconds     the JIT compilers' time while ingesting (the JVM's figure, all compiler threads)
  * @param rebuildResetMs       the views processor's reset (truncating the view tables) before its replay
  * @param rebuildCpuSeconds    CPU time of the whole JVM during the replay
+ * @param rebuildJitSeconds    the JIT compilers' time during the replay
  * @param asOfStateRows        average rows of one state object (pdevs … steps), to read the latencies by
  * @param replayLibrarySeconds null when skipped ({@code replayLibraryNote} says why)
  * @param peakHeapMiB          the most heap in use at any moment of the run (sampled every 20 ms)
@@ -35,20 +45,22 @@ import java.util.Locale;
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({"events", "steps", "seed", "cores", "jvm", "maxHeapMiB", "peakHeapMiB", "rawInsertPerSec",
         "rawPerCommitInsertPerSec", "ingestEventsPerSec", "ingestRatio", "ingestRatioPerCommit", "ingestWarmupEvents",
-        "storeFileMiB",
-        "ingestWithViewsEventsPerSec", "viewsLagAfterIngestMs", "ingestCpuSeconds", "commandThreadProfile",
-        "rebuildEventsPerSec",
-        "rebuildResetMs", "rebuildCpuSeconds",
+        "warmupRounds", "warmupSeconds", "warmupJitShare", "warmupRebuilds", "warmupRebuildJitShare", "storeFileMiB",
+        "ingestWithViewsEventsPerSec", "viewsLagAfterIngestMs", "ingestCpuSeconds", "ingestJitSeconds",
+        "commandThreadProfile", "rebuildEventsPerSec",
+        "rebuildResetMs", "rebuildCpuSeconds", "rebuildJitSeconds",
         "asOfP50Ms", "asOfP99Ms", "asOfMaxMs", "asOfSamples", "asOfStateRows", "foldEventsPerSec",
         "replayLibrarySeconds", "replayLibraryScenarios", "replayLibraryExit", "replayLibraryNote", "generateMs",
         "totalSeconds", "targets"})
 public record BenchReport(long events, int steps, long seed, int cores, String jvm, long maxHeapMiB, long peakHeapMiB,
                           double rawInsertPerSec, double rawPerCommitInsertPerSec, double ingestEventsPerSec,
-                          double ingestRatio, double ingestRatioPerCommit, long ingestWarmupEvents, long storeFileMiB,
-                          double ingestWithViewsEventsPerSec,
-                          double viewsLagAfterIngestMs, double ingestCpuSeconds, List<String> commandThreadProfile,
+                          double ingestRatio, double ingestRatioPerCommit, long ingestWarmupEvents,
+                          int warmupRounds, double warmupSeconds, double warmupJitShare, int warmupRebuilds,
+                          double warmupRebuildJitShare, long storeFileMiB,
+                          double ingestWithViewsEventsPerSec, double viewsLagAfterIngestMs, double ingestCpuSeconds,
+                          double ingestJitSeconds, List<String> commandThreadProfile,
                           double rebuildEventsPerSec,
-                          double rebuildResetMs, double rebuildCpuSeconds,
+                          double rebuildResetMs, double rebuildCpuSeconds, double rebuildJitSeconds,
                           double asOfP50Ms, double asOfP99Ms, double asOfMaxMs, int asOfSamples, double asOfStateRows,
                           double foldEventsPerSec, Double replayLibrarySeconds, int replayLibraryScenarios,
                           Integer replayLibraryExit, String replayLibraryNote, long generateMs, double totalSeconds,
@@ -96,8 +108,10 @@ public record BenchReport(long events, int steps, long seed, int cores, String j
         b.append(String.format(Locale.ROOT, "machine: %d cores, %s, max heap %,d MiB (peak in use %,d MiB)%n%n", cores,
                 jvm, maxHeapMiB, peakHeapMiB));
         line(b, "raw JDBC batch inserts", "%,.0f rows/s", rawInsertPerSec);
-        line(b, "ingest (commands -> store)", "%,.0f events/s (after %,d warm-up events)", ingestEventsPerSec,
-                ingestWarmupEvents);
+        line(b, "ingest (commands -> store)", "%,.0f events/s", ingestEventsPerSec);
+        line(b, "  JIT warm-up before it", "%,d events in %d rounds (the last %.0f %% compiling), %d rebuilds (the"
+                        + " last %.0f %%), %.1f s", ingestWarmupEvents, warmupRounds, warmupJitShare * 100,
+                warmupRebuilds, warmupRebuildJitShare * 100, warmupSeconds);
         line(b, "raw, one commit per 8 rows", "%,.0f rows/s", rawPerCommitInsertPerSec);
         line(b, "ingest / raw", "%.3f", ingestRatio);
         line(b, "ingest / raw per commit", "%.3f", ingestRatioPerCommit);
@@ -107,10 +121,12 @@ public record BenchReport(long events, int steps, long seed, int cores, String j
             line(b, "  store file after the ingest", "%,d MiB", storeFileMiB);
         }
         line(b, "  CPU time (all threads)", "%.1f s", ingestCpuSeconds);
+        line(b, "  JIT compilers' time", "%.1f s", ingestJitSeconds);
         b.append(String.format(Locale.ROOT, "  %-32s %s%n", "  command thread inside",
                 String.join(", ", commandThreadProfile)));
         line(b, "views rebuild", "%,.0f events/s", rebuildEventsPerSec);
         line(b, "  CPU time (all threads)", "%.1f s", rebuildCpuSeconds);
+        line(b, "  JIT compilers' time", "%.1f s", rebuildJitSeconds);
         line(b, "views reset before rebuild", "%,.0f ms", rebuildResetMs);
         line(b, "state as of event, p50", "%.2f ms", asOfP50Ms);
         line(b, "state as of event, p99", "%.2f ms", asOfP99Ms);

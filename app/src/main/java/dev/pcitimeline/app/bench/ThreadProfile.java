@@ -17,7 +17,7 @@ import java.util.function.Predicate;
  * insert: Axon's unit of work, serialization, the snapshot trigger, the copy of the machine.
  */
 final class ThreadProfile extends Thread {
-    private static final long EVERY_MILLIS = 5;
+    private static final long EVERY_MILLIS = 10;
 
     /** The layers, in the order they are printed. */
     private static final Map<String, Predicate<StackTraceElement>> LAYERS = new LinkedHashMap<>();

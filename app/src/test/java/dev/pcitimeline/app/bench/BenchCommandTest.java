@@ -25,7 +25,9 @@ class BenchCommandTest {
         int exit;
         try {
             System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            exit = PciTimelineCommand.commandLine().execute("bench", "--events", "5000", "--samples", "50", "--json");
+            // one warm-up round (of 5,000 events: rounds are at most N) and its rebuilds keep CI's run short
+            exit = PciTimelineCommand.commandLine().execute("bench", "--events", "5000", "--samples", "50",
+                    "--warm-up-rounds", "1", "--json");
         } finally {
             System.setOut(out);
         }
@@ -49,6 +51,14 @@ class BenchCommandTest {
                 .isCloseTo(report.get("ingestEventsPerSec").asDouble()
                         / report.get("rawPerCommitInsertPerSec").asDouble(), org.assertj.core.data.Offset.offset(0.01));
         assertThat(report.get("viewsLagAfterIngestMs").asDouble()).isNotNegative();
+        // the warm-up ran on its own store: one round of 5,000 events, then 1 to 6 rebuilds of its views
+        assertThat(report.get("warmupRounds").asInt()).isEqualTo(1);
+        assertThat(report.get("ingestWarmupEvents").asLong()).isBetween(5_000L, 6_000L);
+        assertThat(report.get("warmupRebuilds").asInt()).isBetween(1, 6);
+        assertThat(report.get("warmupSeconds").asDouble()).isPositive();
+        assertThat(report.get("warmupJitShare").asDouble()).isNotNegative();
+        assertThat(report.get("ingestJitSeconds").asDouble()).isNotNegative();
+        assertThat(report.get("rebuildJitSeconds").asDouble()).isNotNegative();
         assertThat(report.get("commandThreadProfile")).isNotEmpty();
         assertThat(report.get("commandThreadProfile").get(0).asText()).startsWith("Axon unit of work commit");
         assertThat(report.get("rebuildResetMs").asDouble()).isNotNegative();
@@ -81,5 +91,10 @@ class BenchCommandTest {
     @Test
     void too_few_events_is_a_usage_error() {
         assertThat(PciTimelineCommand.commandLine().execute("bench", "--events", "10")).isEqualTo(2);
+    }
+
+    @Test
+    void negative_warm_up_rounds_is_a_usage_error() {
+        assertThat(PciTimelineCommand.commandLine().execute("bench", "--warm-up-rounds", "-1")).isEqualTo(2);
     }
 }
