@@ -7,6 +7,7 @@ import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.TokenSchema;
+import org.axonframework.messaging.correlation.CorrelationDataProvider;
 import org.axonframework.serialization.ChainingConverter;
 import org.axonframework.serialization.RevisionResolver;
 import org.axonframework.serialization.Serializer;
@@ -20,11 +21,13 @@ import org.springframework.beans.factory.BeanClassLoaderAware;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 
 import javax.sql.DataSource;
+import java.util.Map;
 
 /**
  * The event store and token store wiring: Axon's own JDBC autoconfiguration ({@link JdbcAutoConfiguration}) on
@@ -60,6 +63,18 @@ public class EventStoreConfiguration implements BeanClassLoaderAware {
     @Override
     public void setBeanClassLoader(ClassLoader classLoader) {
         this.beanClassLoader = classLoader;
+    }
+
+    /**
+     * Events are stored without correlation metadata. Axon's default provider (MessageOriginProvider, which backs off
+     * from this bean) copies the command's message id and trace id into every event's metaData column: ~90 bytes a
+     * row that nothing here reads, serialized by each command, and deserialized by every unit of work that handles
+     * the event (12 % of the views processor's samples in the bench's ingest). Events stored before keep theirs.
+     */
+    @Bean
+    @ConditionalOnMissingBean(CorrelationDataProvider.class)
+    public CorrelationDataProvider noCorrelationData() {
+        return message -> Map.of();
     }
 
     /**
