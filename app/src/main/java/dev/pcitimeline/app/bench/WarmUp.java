@@ -45,7 +45,8 @@ public final class WarmUp {
      * @param events   events the rounds stored
      * @param rounds   rounds run
      * @param seconds  the warm-up's wall-clock time
-     * @param jitShare the last round's compilation time over its wall-clock time (0 when the JVM does not tell)
+     * @param jitShare the last round's compilation time over its wall-clock time (0 when the JVM does not report
+     *                 compilation time)
      * @param quiet    whether the last round was quiet (false: the rounds ran out first)
      * @param rebuilds rebuilds of the throwaway store's views after the rounds
      * @param rebuildJitShare the last rebuild's compilation time over its wall-clock time
@@ -81,45 +82,42 @@ public final class WarmUp {
         say("warming the JIT up on a throwaway store: rounds of %,d events until the compilers are busy less than"
                 + " %.0f %% of a round, at most %d rounds...", roundEvents, QUIET_SHARE * 100, maxRounds);
         long started = System.nanoTime();
-        long events = 0;
+        long[] events = {0};
         double share = 0;
         int round = 0;
-        while (round < maxRounds) {
-            round++;
-            long jit = Bench.compilationMillis();
-            long t = System.nanoTime();
-            events += round(round);
-            double wallMs = (System.nanoTime() - t) / 1e6;
-            share = (Bench.compilationMillis() - jit) / wallMs;
-            say("  round %d: %,d events in %,.0f ms, the compilers busy %.0f %% of it", round, events, wallMs,
-                    share * 100);
-            if (share < QUIET_SHARE) {
-                break;
-            }
+        while (round < maxRounds && (round == 0 || share >= QUIET_SHARE)) {
+            int r = ++round;
+            share = compiling(() -> events[0] += round(r), "round " + r, events);
         }
         boolean quiet = share < QUIET_SHARE;
         // The rebuild's reader and bulk writes run nowhere else: rebuild the throwaway store's views, by the same rule.
         int rebuilds = 0;
         double rebuildShare = 0;
-        while (rebuilds < MAX_REBUILDS) {
+        while (rebuilds < MAX_REBUILDS && (rebuilds == 0 || rebuildShare >= QUIET_SHARE)) {
             rebuilds++;
-            long jit = Bench.compilationMillis();
-            long t = System.nanoTime();
-            rebuildViews();
-            double wallMs = (System.nanoTime() - t) / 1e6;
-            rebuildShare = (Bench.compilationMillis() - jit) / wallMs;
-            say("  rebuild %d: %,d events in %,.0f ms, the compilers busy %.0f %% of it", rebuilds, events, wallMs,
-                    rebuildShare * 100);
-            if (rebuildShare < QUIET_SHARE) {
-                break;
-            }
+            rebuildShare = compiling(this::rebuildViews, "rebuild " + rebuilds, events);
         }
-        Result result = new Result(events, round, (System.nanoTime() - started) / 1e9, share, quiet, rebuilds,
+        Result result = new Result(events[0], round, (System.nanoTime() - started) / 1e9, share, quiet, rebuilds,
                 rebuildShare);
         say("  warmed up with %,d events in %d rounds and %d rebuilds, %.1f s%s", result.events(), result.rounds(),
                 result.rebuilds(), result.seconds(), quiet && rebuildShare < QUIET_SHARE ? ""
                         : ": the compilers were still busy when the rounds or rebuilds ran out");
         return result;
+    }
+
+    /**
+     * Runs {@code work} and returns the compilers' time during it over its wall-clock time (0 on a JVM that does not
+     * report compilation time: one round and one rebuild then), saying so with the store's {@code events}.
+     */
+    private double compiling(Runnable work, String what, long[] events) {
+        long jit = Bench.compilationMillis();
+        long t = System.nanoTime();
+        work.run();
+        double wallMs = (System.nanoTime() - t) / 1e6;
+        double share = (Bench.compilationMillis() - jit) / wallMs;
+        say("  %s: %,d events in the store, %,.0f ms, the compilers busy %.0f %% of it", what, events[0], wallMs,
+                share * 100);
+        return share;
     }
 
     /** The views processor stopped, the views rebuilt from the store, the processor started again. */
