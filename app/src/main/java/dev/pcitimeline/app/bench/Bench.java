@@ -30,6 +30,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.function.Supplier;
 
 /**
  * {@code pci-timeline bench}: one JVM, one fresh H2 file store (the caller's context), and these phases, each timed
@@ -54,7 +55,7 @@ public final class Bench {
     private final EventProcessingConfiguration processing;
     private final ViewsRebuild rebuild;
     private final BenchOptions options;
-    private final java.util.function.Supplier<WarmUp.Result> warmUp;
+    private final Supplier<WarmUp.Result> warmUp;
     private final PrintStream progress;
     private final ObjectMapper json = new ObjectMapper();
 
@@ -63,7 +64,7 @@ public final class Bench {
      * @param warmUp  runs the JIT's warm-up ({@link WarmUp}, on another store) right before the ingest and says what
      *                it did; null when there is none
      */
-    public Bench(ApplicationContext context, BenchOptions options, java.util.function.Supplier<WarmUp.Result> warmUp,
+    public Bench(ApplicationContext context, BenchOptions options, Supplier<WarmUp.Result> warmUp,
                  PrintStream progress) {
         this.gateway = context.getBean(CommandGateway.class);
         this.queries = context.getBean(StateQueries.class);
@@ -135,7 +136,8 @@ public final class Bench {
                 BenchReport.round(ingest.cpuSeconds, 1), BenchReport.round(ingest.jitSeconds, 1),
                 ingest.commandThreadProfile,
                 Math.round(rebuild.eventsPerSecond), BenchReport.round(rebuild.resetMs, 1),
-                BenchReport.round(rebuild.cpuSeconds, 1), BenchReport.round(rebuild.jitSeconds, 1), BenchReport.round(asOf.p50, 2), BenchReport.round(asOf.p99, 2),
+                BenchReport.round(rebuild.cpuSeconds, 1), BenchReport.round(rebuild.jitSeconds, 1),
+                BenchReport.round(asOf.p50, 2), BenchReport.round(asOf.p99, 2),
                 BenchReport.round(asOf.max, 2), asOf.samples, BenchReport.round(asOf.rows, 1), Math.round(fold),
                 library.seconds() == null ? null : BenchReport.round(library.seconds(), 2), library.scenarios(),
                 library.exit(), library.note(), generateMs,
