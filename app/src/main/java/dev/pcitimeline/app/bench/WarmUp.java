@@ -18,6 +18,7 @@ import org.springframework.context.ApplicationContext;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * The JIT compiler's warm-up, run on a throwaway store: rounds of synthetic histories (other seeds, one system
@@ -83,26 +84,35 @@ public final class WarmUp {
                 + " %.0f %% of a round, at most %d rounds...", roundEvents, QUIET_SHARE * 100, maxRounds);
         long started = System.nanoTime();
         long[] events = {0};
-        double share = 0;
-        int round = 0;
-        while (round < maxRounds && (round == 0 || share >= QUIET_SHARE)) {
-            int r = ++round;
-            share = compiling(() -> events[0] += round(r), "round " + r, events);
-        }
-        boolean quiet = share < QUIET_SHARE;
+        Settling rounds = untilQuiet(maxRounds, r -> compiling(() -> events[0] += round(r), "round " + r, events));
         // The rebuild's reader and bulk writes run nowhere else: rebuild the throwaway store's views, by the same rule.
-        int rebuilds = 0;
-        double rebuildShare = 0;
-        while (rebuilds < MAX_REBUILDS && (rebuilds == 0 || rebuildShare >= QUIET_SHARE)) {
-            rebuilds++;
-            rebuildShare = compiling(this::rebuildViews, "rebuild " + rebuilds, events);
-        }
-        Result result = new Result(events[0], round, (System.nanoTime() - started) / 1e9, share, quiet, rebuilds,
-                rebuildShare);
+        Settling rebuilds = untilQuiet(MAX_REBUILDS, r -> compiling(this::rebuildViews, "rebuild " + r, events));
+        Result result = new Result(events[0], rounds.runs(), (System.nanoTime() - started) / 1e9, rounds.lastShare(),
+                rounds.quiet(), rebuilds.runs(), rebuilds.lastShare());
         say("  warmed up with %,d events in %d rounds and %d rebuilds, %.1f s%s", result.events(), result.rounds(),
-                result.rebuilds(), result.seconds(), quiet && rebuildShare < QUIET_SHARE ? ""
+                result.rebuilds(), result.seconds(), rounds.quiet() && rebuilds.quiet() ? ""
                         : ": the compilers were still busy when the rounds or rebuilds ran out");
         return result;
+    }
+
+    /** How a series of runs ended: how many ran, the last one's compiling share, and whether it was quiet. */
+    record Settling(int runs, double lastShare) {
+        boolean quiet() {
+            return lastShare < QUIET_SHARE;
+        }
+    }
+
+    /**
+     * Runs {@code run} (given 1, 2, …; it returns its compiling share) until a run is quiet, at most {@code max}
+     * times (at least once).
+     */
+    static Settling untilQuiet(int max, IntToDoubleFunction run) {
+        int runs = 0;
+        double share;
+        do {
+            share = run.applyAsDouble(++runs);
+        } while (runs < max && share >= QUIET_SHARE);
+        return new Settling(runs, share);
     }
 
     /**
