@@ -337,11 +337,17 @@ public final class Bench {
         }
     }
 
+    /** {@link #awaitViews(StateQueries, String, long, long, String, PrintStream)} with this bench's queries. */
+    private void awaitViews(String system, long events, long since, String what) {
+        awaitViews(queries, system, events, since, what, progress);
+    }
+
     /**
      * Waits (without a deadline: the bench is run by hand) until the views have {@code events} of {@code system},
-     * saying how far.
+     * saying how far every 2 s; fails when the views stopped at an event of that system.
      */
-    private void awaitViews(String system, long events, long since, String what) {
+    static void awaitViews(StateQueries queries, String system, long events, long since, String what,
+                           PrintStream progress) {
         long lastSaid = System.nanoTime();
         while (true) {
             long processed = queries.eventsProcessed(system);
@@ -354,8 +360,9 @@ public final class Bench {
             });
             if (System.nanoTime() - lastSaid > PROGRESS_EVERY_NANOS) {
                 lastSaid = System.nanoTime();
-                say("  %s at %,d / %,d events (%,.0f events/s)", what, processed, events,
-                        processed / ((lastSaid - since) / 1e9));
+                progress.println("bench: " + String.format(Locale.ROOT, "  %s at %,d / %,d events (%,.0f events/s)",
+                        what, processed, events, processed / ((lastSaid - since) / 1e9)));
+                progress.flush();
             }
             try {
                 Thread.sleep(5);

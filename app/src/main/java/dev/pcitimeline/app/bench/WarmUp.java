@@ -147,6 +147,7 @@ public final class WarmUp {
 
     /** One system's history (seed + round) through the command side; waits for its views. Returns its events. */
     private long round(int round) {
+        long t = System.nanoTime();
         String system = Bench.WARMUP_SYSTEM + "-" + round;
         SyntheticHistory history = SyntheticHistoryGenerator.generate(system, seed + round, roundEvents, false);
         SegmentEvent.SystemCreated created = history.created();
@@ -156,18 +157,7 @@ public final class WarmUp {
         for (Step step : history.steps()) {
             stored = gateway.<StepResult>sendAndWait(new RunStep(system, step)).events();
         }
-        while (queries.eventsProcessed(system) < stored) {
-            queries.system(system).filter(s -> s.failedEvent() != null).ifPresent(s -> {
-                throw new IllegalStateException("the views of " + system + " stop before event " + s.failedEvent()
-                        + ": " + s.failure());
-            });
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for the warm-up's views", e);
-            }
-        }
+        Bench.awaitViews(queries, system, stored, t, "warm-up views", progress);
         return stored;
     }
 
