@@ -17,10 +17,10 @@ import java.util.Locale;
  *                             events): the limit of one durable commit per command on this store
  * @param ingestRatio          ingest / rawInsertPerSec (500 rows a commit): kept for comparison with older runs
  * @param ingestRatioPerCommit ingest / rawPerCommitInsertPerSec
- * @param ingestWarmupEvents   events the warm-up's systems stored on a throwaway store before the measured one was
- *                             opened (not timed), so that the JIT compiler has compiled the command side and the
+ * @param ingestWarmupEvents   events the warm-up's systems stored on a throwaway store after the fold and before the
+ *                             inserts (not timed), so that the JIT compiler has compiled the command side and the
  *                             views, as the fold's first rounds do for the fold; 0 when it did not run
- * @param warmupRounds         the warm-up's rounds ({@value WarmUp#ROUND_EVENTS} events each)
+ * @param warmupRounds         the warm-up's rounds (each at most {@value WarmUp#ROUND_EVENTS} events, N if smaller)
  * @param warmupSeconds        the warm-up's wall-clock time
  * @param warmupJitShare       the compilers' time in the last warm-up round over its wall-clock time; below
  *                             {@value WarmUp#QUIET_SHARE}: the JIT had settled
