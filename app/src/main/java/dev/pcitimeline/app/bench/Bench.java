@@ -266,11 +266,13 @@ public final class Bench {
         double cpuSeconds = (processCpuNanos() - cpu) / 1e9;
         double jitSeconds = (compilationMillis() - jit) / 1e3;
         say("  %,.0f events/s (reset took %,.0f ms; %.1f s of CPU: %s; the JIT compilers %.1f s; CPU per event:"
-                        + " reading %s, folding %s, of which writing %s)", rate, resetMs, cpuSeconds,
-                // the reader thread has ended: its CPU is reported on its own
-                topThreads(threads, threadCpu(), cpuSeconds - Math.max(0, result.readerCpuNanos()) / 1e9),
+                        + " reading %s, folding %s, of which writing %s, encoding the checkpoints %s)", rate, resetMs,
+                cpuSeconds,
+                // the reader and encoder threads have ended: their CPU is reported on its own
+                topThreads(threads, threadCpu(), cpuSeconds - Math.max(0, result.readerCpuNanos()) / 1e9
+                        - Math.max(0, result.encoderCpuNanos()) / 1e9),
                 jitSeconds, perEvent(result.readerCpuNanos(), events), perEvent(result.folderCpuNanos(), events),
-                perEvent(result.writeCpuNanos(), events));
+                perEvent(result.writeCpuNanos(), events), perEvent(result.encoderCpuNanos(), events));
         return new Rebuild(rate, resetMs, cpuSeconds, jitSeconds);
     }
 

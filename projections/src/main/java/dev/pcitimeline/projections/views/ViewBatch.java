@@ -16,7 +16,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The rows one batch of events (one transaction) writes, collected in memory and flushed as JDBC batches before
@@ -28,20 +32,29 @@ final class ViewBatch {
     private final List<Object[]> systemInserts = new ArrayList<>();
     private final Map<String, long[]> progress = new LinkedHashMap<>();
     private final Map<String, Object[]> failures = new LinkedHashMap<>();
-    private final List<Object[]> checkpointRows = new ArrayList<>();
+    private final List<PendingRow> checkpointRows = new ArrayList<>();
     /** The latest checkpoint of each system in this batch, as a state to resume from (not committed yet). */
     private final Map<String, PendingCheckpoint> checkpoints = new HashMap<>();
     private final Map<String, EnumSet<Finding.Kind>> kinds = new HashMap<>();
     private final List<Object[]> kindRows = new ArrayList<>();
     private final Map<VersionedTable<?>, Versions> versions = new LinkedHashMap<>();
     private final Set<String> systems = new LinkedHashSet<>();
+    /** Where this batch's checkpoints are encoded (serialized and deflated): the folding thread unless said otherwise. */
+    private final Executor encoder;
     private long events;
 
     /** A checkpoint of this batch: where it was taken and the state to resume from. */
     record PendingCheckpoint(long event, TimelineCursor.Checkpoint state) {
     }
 
+    /** A batch whose checkpoints are encoded on the thread that takes them. */
     ViewBatch() {
+        this(Runnable::run);
+    }
+
+    /** A batch whose checkpoints are encoded by {@code encoder} (the rows wait for them when read). */
+    ViewBatch(Executor encoder) {
+        this.encoder = encoder;
         for (VersionedTable<?> t : VersionedTable.ALL) {
             versions.put(t, new Versions());
         }
@@ -60,10 +73,28 @@ final class ViewBatch {
         events++;
     }
 
-    void checkpoint(String system, long event, int steps, TimelineCursor.Checkpoint state, byte[] stateBytes,
-                    byte[] stepBytes, byte[] runBytes) {
-        checkpointRows.add(new Object[]{system, event, steps, stateBytes, stepBytes, runBytes});
+    /**
+     * A checkpoint of {@code system} after {@code event}, {@code steps} steps ended; {@code encode} gives its three
+     * columns (state, step list, finding runs) and runs on this batch's encoder, so it must read only values that
+     * stay as they are (the state is a snapshot).
+     */
+    void checkpoint(String system, long event, int steps, TimelineCursor.Checkpoint state,
+                    Supplier<byte[][]> encode) {
+        checkpointRows.add(new PendingRow(system, event, steps, CompletableFuture.supplyAsync(encode, encoder)));
         checkpoints.put(system, new PendingCheckpoint(event, state));
+    }
+
+    /** A checkpoint row whose columns may still be being encoded. */
+    private record PendingRow(String system, long event, int steps, CompletableFuture<byte[][]> columns) {
+        Object[] row() {
+            byte[][] c;
+            try {
+                c = columns.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+            return new Object[]{system, event, steps, c[0], c[1], c[2]};
+        }
     }
 
     PendingCheckpoint pendingCheckpoint(String system) {
@@ -126,8 +157,13 @@ final class ViewBatch {
         return new ArrayList<>(failures.values());
     }
 
+    /** The checkpoints' rows, once their columns are encoded (waits for them). */
     List<Object[]> checkpointInserts() {
-        return checkpointRows;
+        List<Object[]> rows = new ArrayList<>(checkpointRows.size());
+        for (PendingRow r : checkpointRows) {
+            rows.add(r.row());
+        }
+        return rows;
     }
 
     List<Object[]> findingKindInserts() {

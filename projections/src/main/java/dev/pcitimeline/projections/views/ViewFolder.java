@@ -7,6 +7,7 @@ import dev.pcitimeline.domain.view.Finding;
 import dev.pcitimeline.domain.view.MachineView.Bus2BridgeRow;
 import dev.pcitimeline.projections.timeline.Advance;
 import dev.pcitimeline.projections.timeline.DatedFinding;
+import dev.pcitimeline.projections.timeline.StepRecord;
 import dev.pcitimeline.projections.timeline.TableChange;
 import dev.pcitimeline.projections.timeline.TimelineCursor;
 import org.slf4j.Logger;
@@ -102,9 +103,12 @@ final class ViewFolder {
         TimelineCursor cursor = fold.cursor;
         TimelineCursor.Checkpoint state = cursor.checkpoint();
         String system = cursor.systemId();
-        batch.checkpoint(system, cursor.events(), cursor.firstStep() + cursor.steps().size(), state,
-                checkpoints.encodeState(state), checkpoints.encodeSteps(system, cursor.steps()),
-                checkpoints.encodeRuns(system, fold.runStarts));
+        // copies: the cursor and the fold clear theirs below, and the batch may encode on another thread
+        List<StepRecord> steps = List.copyOf(cursor.steps());
+        List<Checkpoints.RunStart> runs = List.copyOf(fold.runStarts);
+        batch.checkpoint(system, cursor.events(), cursor.firstStep() + steps.size(), state,
+                () -> new byte[][]{checkpoints.encodeState(state), checkpoints.encodeSteps(system, steps),
+                        checkpoints.encodeRuns(system, runs)});
         cursor.forgetSteps();
         fold.runStarts.clear();
         fold.lastCheckpoint = cursor.events();
