@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * The machine's PCI hardware in one segment (XEN-MODEL.md §1): a tree of functions with
@@ -97,8 +98,13 @@ public final class Hardware implements ConfigSpace {
 
     /** Every change to the tree or a register goes through here: a new version, derived answers dropped. */
     private void changed() {
+        changed(HardwareAnswerCache::new);
+    }
+
+    /** The same, keeping what {@code answersAfter} keeps of the answers (it is given this hardware). */
+    private void changed(Function<Hardware, HardwareAnswerCache> answersAfter) {
         version++;
-        answers = new HardwareAnswerCache(this);
+        answers = answersAfter.apply(this);
         reachable = null;
         decodeConflicts = null;
     }
@@ -377,14 +383,12 @@ public final class Hardware implements ConfigSpace {
         }
         BridgeBuses before = f.buses();
         int ownBus = f.bus(); // where the bridge itself answers: its parent's secondary, which this write leaves alone
-        version++;
         // A read of a bus neither range claims never enters this bridge, and the level it stops at is the same: its
         // answers stay. Dropped: the buses either range claims and the bridge's own bus (its answer lists its
         // registers). The renumbering of a boot writes each bridge in turn, and the views read the whole bus space
         // after every write.
-        answers = answers.withBusesDropped(this, bus -> bus == ownBus || before.claims(bus) || value.claims(bus));
-        reachable = null;
-        decodeConflicts = null;
+        HardwareAnswerCache kept = answers;
+        changed(hw -> kept.withBusesDropped(hw, bus -> bus == ownBus || before.claims(bus) || value.claims(bus)));
         f.setBuses(value);
         return before;
     }

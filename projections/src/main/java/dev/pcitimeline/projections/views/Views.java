@@ -29,8 +29,8 @@ public final class Views {
         ViewWriter writer = new ViewWriter(jdbc);
         ViewsReset reset = new ViewsReset(jdbc, transactions);
         this.projection = new ViewProjection(folder, writer, reset, coalesceMillis, progress);
-        this.rebuild = new ViewsRebuild(new EventTableReader(jdbc, eventSerializer), tokens, transactions, folder, writer, reset,
-                ViewProjection.PROCESSING_GROUP, Math.max(1, segments));
+        this.rebuild = new ViewsRebuild(new EventTableReader(jdbc, eventSerializer), tokens, transactions, folder,
+                writer, reset, ViewProjection.PROCESSING_GROUP, Math.max(1, segments));
     }
 
     public ViewProjection projection() {

@@ -15,7 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -156,12 +156,10 @@ public class ViewsRebuild {
             }
             write(batch, true, reader.end, writeCpu);
             progress.accept(events);
-            encoderCpu = encoder.submit(ViewsRebuild::threadCpuNanos).get();
+            encoderCpu = CompletableFuture.supplyAsync(ViewsRebuild::threadCpuNanos, encoder).join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while rebuilding the views", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot read the checkpoint encoder's CPU time", e.getCause());
         } catch (RuntimeException e) {
             folder.clear();
             throw e;
