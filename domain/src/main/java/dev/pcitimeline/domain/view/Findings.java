@@ -12,6 +12,7 @@ import dev.pcitimeline.domain.xen.Xen;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -87,15 +88,123 @@ public final class Findings {
         return of(hw, xen, expected, null);
     }
 
-    /** The same, with what depends on the bus2bridge table alone taken from (and kept in) {@code memo} if given. */
-    public static List<Finding> of(Hardware hw, Xen xen, Xen expected, Bus2BridgeMemo memo) {
+    /**
+     * The same, each group of findings taken from (and kept in) {@code memo} if given, while what the group reads is
+     * the same (see {@link ViewMemo}); when every group is, the very list of the previous call.
+     */
+    public static List<Finding> of(Hardware hw, Xen xen, Xen expected, ViewMemo memo) {
+        if (memo == null) {
+            List<Finding> loops = new ArrayList<>();
+            List<Finding> self = new ArrayList<>();
+            walks(xen, loops, self);
+            List<Finding> out = new ArrayList<>(loops);
+            out.addAll(self);
+            out.addAll(dangling(xen));
+            out.addAll(stale(xen, expected));
+            out.addAll(pdevs(hw, xen));
+            out.addAll(contexts(hw, xen));
+            out.addAll(decodeConflicts(hw));
+            out.addAll(hungAndCrashed(xen));
+            return out;
+        }
+        memo.sync(xen);
+        if (memo.loops() == null) {
+            List<Finding> loops = new ArrayList<>();
+            List<Finding> self = new ArrayList<>();
+            walks(xen, loops, self);
+            memo.loopsAndSelf(loops, self);
+        }
+        Object table = xen.tableStamp();
+        List<Pdev> pdevList = xen.pdevs();
+        long version = hw.version();
+        List<Finding> dangling = memo.dangling.get(table, pdevList, null, 0);
+        if (dangling == null) {
+            dangling = memo.dangling.put(table, pdevList, null, 0, dangling(xen));
+        }
+        List<Finding> stale = memo.stale.get(table, expected.tableStamp(), null, 0);
+        if (stale == null) {
+            stale = memo.stale.put(table, expected.tableStamp(), null, 0, stale(xen, expected));
+        }
+        List<Finding> pdevs = memo.pdevs.get(pdevList, hw, null, version);
+        if (pdevs == null) {
+            pdevs = memo.pdevs.put(pdevList, hw, null, version, pdevs(hw, xen));
+        }
+        List<Finding> contexts = memo.contexts.get(pdevList, xen.contextsStamp(), hw, version);
+        if (contexts == null) {
+            contexts = memo.contexts.put(pdevList, xen.contextsStamp(), hw, version, contexts(hw, xen));
+        }
+        List<Finding> decode = memo.decode.get(hw, null, null, version);
+        if (decode == null) {
+            decode = memo.decode.put(hw, null, null, version, decodeConflicts(hw));
+        }
+        Object[] parts = {memo.loops(), memo.self(), dangling, stale, pdevs, contexts, decode, hungAndCrashed(xen)};
+        List<Finding> same = memo.joined(parts);
+        if (same != null) {
+            return same;
+        }
         List<Finding> out = new ArrayList<>();
-        bus2bridge(xen, expected, out, memo);
-        pdevs(hw, xen, out);
-        contexts(hw, xen, out);
+        for (Object part : parts) {
+            @SuppressWarnings("unchecked")
+            List<Finding> group = (List<Finding>) part;
+            out.addAll(group);
+        }
+        return memo.joined(parts, Collections.unmodifiableList(out));
+    }
+
+    /** BUS2BRIDGE_LOOP into {@code loops}, BUS2BRIDGE_SELF into {@code self}: Xen's table alone. */
+    private static void walks(Xen xen, List<Finding> loops, List<Finding> self) {
+        for (int bus = 0; bus < 256; bus++) {
+            Bus2BridgeEntry e = xen.bus2bridge(bus);
+            if (e.map()) {
+                if (xen.findUpstreamBridge(bus, 0).result() == -1) {
+                    loops.add(Finding.of(BUS2BRIDGE_LOOP, bus, null, null, LOOP_TEXT, bus, e));
+                }
+                if (e.bus() == bus) {
+                    self.add(Finding.of(BUS2BRIDGE_SELF, bus, null, null, SELF_TEXT, bus, e));
+                }
+            }
+        }
+    }
+
+    /** BUS2BRIDGE_DANGLING: Xen's table and pdevs. */
+    private static List<Finding> dangling(Xen xen) {
+        List<Finding> dangling = new ArrayList<>();
+        for (int bus = 0; bus < 256; bus++) {
+            Bus2BridgeEntry e = xen.bus2bridge(bus);
+            if (e.map() && xen.pdev(e.bus(), e.devfn()) == null) {
+                dangling.add(Finding.of(BUS2BRIDGE_DANGLING, bus, null, null, DANGLING_TEXT, bus, e));
+            }
+        }
+        return dangling;
+    }
+
+    /** BUS2BRIDGE_STALE: Xen's table against the fresh boot's. */
+    private static List<Finding> stale(Xen xen, Xen expected) {
+        List<Finding> stale = new ArrayList<>();
+        for (int bus = 0; bus < 256; bus++) {
+            Bus2BridgeEntry e = xen.bus2bridge(bus);
+            Bus2BridgeEntry want = expected.bus2bridge(bus);
+            if (!sameMapping(e, want)) {
+                stale.add(Finding.of(BUS2BRIDGE_STALE, bus, null, null, STALE_TEXT, bus, e, want));
+            }
+        }
+        return stale;
+    }
+
+    private static List<Finding> decodeConflicts(Hardware hw) {
+        List<Finding> out = new ArrayList<>();
         for (int bus : hw.decodeConflicts()) {
             out.add(Finding.of(DECODE_CONFLICT, bus, null, null, DECODE_CONFLICT_TEXT, bus));
         }
+        return out;
+    }
+
+    /** XEN_HUNG and DOMAIN_CRASHED; the same empty list while there are none. */
+    private static List<Finding> hungAndCrashed(Xen xen) {
+        if (!xen.hung() && xen.crashedDomains().isEmpty()) {
+            return List.of();
+        }
+        List<Finding> out = new ArrayList<>();
         if (xen.hung()) {
             out.add(Finding.of(XEN_HUNG, null, null, null, XEN_HUNG_TEXT));
         }
@@ -103,46 +212,6 @@ public final class Findings {
             out.add(Finding.of(DOMAIN_CRASHED, null, null, domain, DOMAIN_CRASHED_TEXT, domain));
         }
         return out;
-    }
-
-    private static void bus2bridge(Xen xen, Xen expected, List<Finding> out, Bus2BridgeMemo memo) {
-        if (memo != null) {
-            memo.sync(xen);
-        }
-        List<Finding> loops = memo == null ? null : memo.loops();
-        List<Finding> self = memo == null ? null : memo.self();
-        boolean walk = loops == null;
-        if (walk) {
-            loops = new ArrayList<>();
-            self = new ArrayList<>();
-        }
-        List<Finding> dangling = new ArrayList<>();
-        List<Finding> stale = new ArrayList<>();
-        for (int bus = 0; bus < 256; bus++) {
-            Bus2BridgeEntry e = xen.bus2bridge(bus);
-            if (e.map()) {
-                if (walk && xen.findUpstreamBridge(bus, 0).result() == -1) {
-                    loops.add(Finding.of(BUS2BRIDGE_LOOP, bus, null, null, LOOP_TEXT, bus, e));
-                }
-                if (walk && e.bus() == bus) {
-                    self.add(Finding.of(BUS2BRIDGE_SELF, bus, null, null, SELF_TEXT, bus, e));
-                }
-                if (xen.pdev(e.bus(), e.devfn()) == null) {
-                    dangling.add(Finding.of(BUS2BRIDGE_DANGLING, bus, null, null, DANGLING_TEXT, bus, e));
-                }
-            }
-            Bus2BridgeEntry want = expected.bus2bridge(bus);
-            if (!sameMapping(e, want)) {
-                stale.add(Finding.of(BUS2BRIDGE_STALE, bus, null, null, STALE_TEXT, bus, e, want));
-            }
-        }
-        if (walk && memo != null) {
-            memo.loopsAndSelf(loops, self);
-        }
-        out.addAll(loops);
-        out.addAll(self);
-        out.addAll(dangling);
-        out.addAll(stale);
     }
 
     /** Unmapped entries are equal whatever stale target they keep: Xen never reads it. */
@@ -179,7 +248,8 @@ public final class Findings {
                 HEX[devfn & 7]});
     }
 
-    private static void pdevs(Hardware hw, Xen xen, List<Finding> out) {
+    private static List<Finding> pdevs(Hardware hw, Xen xen) {
+        List<Finding> out = new ArrayList<>();
         for (Pdev p : xen.pdevs()) {
             ConfigSpace.Answer now = hw.answerAt(p.bdf().bus(), p.bdf().devfn());
             String nowId = now == null ? null : now.id();
@@ -193,9 +263,10 @@ public final class Findings {
                 out.add(Finding.of(PDEV_MISSING, null, r.bdf(), null, PDEV_MISSING_TEXT, r.id(), r.bdf()));
             }
         }
+        return out;
     }
 
-    private static void contexts(Hardware hw, Xen xen, List<Finding> out) {
+    private static List<Finding> contexts(Hardware hw, Xen xen) {
         // Each requester ID a pdev a domain owns needs, as rid << 32 | the index of that pdev among them: sorted, each
         // rid's pdevs come in list order (the first one names a finding) and the rids run in the context entries'
         // order, so one merged walk over both finds what is missing, foreign and orphaned.
@@ -257,9 +328,11 @@ public final class Findings {
             orphans.add(orphan(xen, entry));
             entry = entries.hasNext() ? entries.next() : null;
         }
+        List<Finding> out = new ArrayList<>(missing.size() + foreign.size() + orphans.size());
         out.addAll(missing);
         out.addAll(foreign);
         out.addAll(orphans);
+        return out;
     }
 
     private static Finding orphan(Xen xen, Map.Entry<Integer, DomainId> entry) {

@@ -58,10 +58,10 @@ public record MachineView(long event, int step, boolean hung, List<PdevRow> pdev
      * recomputing only what that event can have changed: Xen's tables when {@code xenChanged}, the hardware rows
      * when {@code hardwareChanged}, the findings when either. Lists that come out equal are {@code previous}'s
      * own instances, so a caller can tell "unchanged" by identity. Equal to {@link #of} for the same machine.
-     * {@code memo} is the fold's own (see {@link Bus2BridgeMemo}).
+     * {@code memo} is the fold's own (see {@link ViewMemo}).
      */
     public static MachineView next(MachineView previous, Machine machine, Xen expected, boolean hardwareChanged,
-                                   boolean xenChanged, Bus2BridgeMemo memo) {
+                                   boolean xenChanged, ViewMemo memo) {
         if (!hardwareChanged && !xenChanged) {
             return new MachineView(machine.eventCount(), machine.stepCount() - 1, previous.hung, previous.pdevs,
                     previous.bus2bridge, previous.upstream, previous.contexts, previous.hardware, previous.findings);
@@ -79,7 +79,11 @@ public record MachineView(long event, int step, boolean hung, List<PdevRow> pdev
         }
         List<HardwareRow> hardware = hardwareChanged ? same(previous.hardware, hardware(machine.hardware()))
                 : previous.hardware;
-        List<Finding> findings = same(previous.findings, Findings.of(machine.hardware(), xen, expected, memo));
+        List<Finding> computed = Findings.of(machine.hardware(), xen, expected, memo);
+        List<Finding> findings = same(previous.findings, computed);
+        if (findings != computed && memo != null) {
+            memo.joinedEquals(findings);
+        }
         return new MachineView(machine.eventCount(), machine.stepCount() - 1, xen.hung(), pdevs, bus2bridge, upstream,
                 contexts, hardware, findings);
     }
@@ -91,7 +95,7 @@ public record MachineView(long event, int step, boolean hung, List<PdevRow> pdev
      * {@link #next}, equal findings come back as a new list: see {@link #withFindings}.
      */
     public static MachineView nextWithoutRows(MachineView previous, Machine machine, Xen expected,
-                                              boolean hardwareChanged, boolean xenChanged, Bus2BridgeMemo memo) {
+                                              boolean hardwareChanged, boolean xenChanged, ViewMemo memo) {
         if (!hardwareChanged && !xenChanged) {
             return new MachineView(machine.eventCount(), machine.stepCount() - 1, previous.hung, null,
                     previous.bus2bridge, null, null, null, previous.findings);
@@ -116,7 +120,7 @@ public record MachineView(long event, int step, boolean hung, List<PdevRow> pdev
     }
 
     /** This view with the row lists of {@code machine} (the machine it was computed on), if it lacks them. */
-    public MachineView withRows(Machine machine, Bus2BridgeMemo memo) {
+    public MachineView withRows(Machine machine, ViewMemo memo) {
         if (hasRows()) {
             return this;
         }
@@ -155,7 +159,7 @@ public record MachineView(long event, int step, boolean hung, List<PdevRow> pdev
     }
 
     /** The same, each pdev's walk taken from (and kept in) {@code memo} if given. */
-    public static List<UpstreamRow> upstream(Xen xen, Bus2BridgeMemo memo) {
+    public static List<UpstreamRow> upstream(Xen xen, ViewMemo memo) {
         if (memo != null) {
             memo.sync(xen);
         }

@@ -54,6 +54,13 @@ public final class Xen {
     private boolean hung;
     /** Domains Xen crashed since it booted (§4b: only the later releases crash a domain). */
     private final TreeSet<Integer> crashed = new TreeSet<>();
+    /**
+     * Replaced at every change of the bus2bridge table, and of the context entries: what the views derive from one of
+     * them holds while its stamp is the same object (a copy shares the stamps of the state it copies). Like
+     * {@link #pdevs()}, whose list is the same instance until the pdevs change.
+     */
+    private Object tableStamp = new Object();
+    private Object contextsStamp = new Object();
 
     public Xen(Policy policy, int segment) {
         this.policy = Objects.requireNonNull(policy, "policy");
@@ -74,6 +81,8 @@ public final class Xen {
         copy.contexts.putAll(contexts);
         copy.hung = hung;
         copy.crashed.addAll(crashed);
+        copy.tableStamp = tableStamp;
+        copy.contextsStamp = contextsStamp;
         return copy;
     }
 
@@ -111,6 +120,16 @@ public final class Xen {
 
     public Bus2BridgeEntry bus2bridge(int bus) {
         return bus2bridge[BusNumber.check("bus", bus)];
+    }
+
+    /** The same object until the bus2bridge table changes: what derives from the table alone holds while it is. */
+    public Object tableStamp() {
+        return tableStamp;
+    }
+
+    /** The same object until a context entry changes. */
+    public Object contextsStamp() {
+        return contextsStamp;
     }
 
     /** Context entries by requester ID (bus*256 + devfn); an unmodifiable live view. */
@@ -151,6 +170,8 @@ public final class Xen {
         contexts.clear();
         hung = false;
         crashed.clear();
+        tableStamp = new Object();
+        contextsStamp = new Object();
     }
 
     /**
@@ -615,6 +636,7 @@ public final class Xen {
             return;
         }
         bus2bridge[bus] = entry;
+        tableStamp = new Object();
         t.bus2bridgeWritten(bus, before, entry, cause);
     }
 
@@ -820,10 +842,12 @@ public final class Xen {
                 return new Mapped(Outcome.OK, pdev != null);
             }
             contexts.put(rid, domain);
+            contextsStamp = new Object();
             t.contextMapped(rid, domain, ContextChangeCause.TAKEOVER);
             return Mapped.OK;
         }
         contexts.put(rid, domain);
+        contextsStamp = new Object();
         t.contextMapped(rid, domain, why);
         return Mapped.OK;
     }
@@ -836,6 +860,7 @@ public final class Xen {
         }
         DomainId removed = contexts.remove(rid);
         if (removed != null) {
+            contextsStamp = new Object();
             t.contextUnmapped(rid, removed, why);
         }
     }

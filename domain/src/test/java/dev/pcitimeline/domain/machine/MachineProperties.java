@@ -22,6 +22,7 @@ import dev.pcitimeline.domain.value.Policy;
 import dev.pcitimeline.domain.hardware.ConfigSpace;
 import dev.pcitimeline.domain.view.Finding;
 import dev.pcitimeline.domain.view.Findings;
+import dev.pcitimeline.domain.view.ViewMemo;
 import dev.pcitimeline.domain.view.MachineView;
 import dev.pcitimeline.domain.xen.Pdev;
 import dev.pcitimeline.domain.xen.Xen;
@@ -111,7 +112,8 @@ class MachineProperties {
      * What the views take shortcuts for equals the plain computation after every event: the boot scan passing by
      * buses the hardware says nothing answers on (and so the fresh boot the findings compare against), the pdev list
      * Xen keeps between changes, the expected boot without its handover to dom0 (what folds compare against),
-     * and the subject order the timeline pairs findings up by.
+     * the findings a memo keeps group by group while what each group reads stays (Xen's stamps change with what they
+     * stand for), and the subject order the timeline pairs findings up by.
      */
     @Property(tries = 100, edgeCases = EdgeCasesMode.NONE)
     void the_views_shortcuts_equal_the_plain_computations(@ForAll("systems") RandomSystem system,
@@ -119,13 +121,32 @@ class MachineProperties {
         SystemCreated created = system.created(policy);
         Run run = Run.of(created, system.steps(), false);
         Machine m = Machine.created(created);
+        ViewMemo memo = new ViewMemo();
+        Object tableStamp = null;
+        Object contextsStamp = null;
+        Xen.Snapshot before = null;
         for (StepRecording recording : run.recordings()) {
             for (SegmentEvent e : recording.events()) {
                 m.apply(e, XenTrace.NONE);
                 Hardware hw = m.hardware();
                 Xen table = Findings.expectedTable(hw, m.xen());
-                assertThat(Findings.of(hw, m.xen(), table))
-                        .as("findings against the boot without its handover, after %s", e).isEqualTo(Findings.of(hw, m.xen(), Findings.expected(hw, m.xen())));
+                List<Finding> plain = Findings.of(hw, m.xen(), table);
+                assertThat(plain).as("findings against the boot without its handover, after %s", e)
+                        .isEqualTo(Findings.of(hw, m.xen(), Findings.expected(hw, m.xen())));
+                assertThat(Findings.of(hw, m.xen(), table, memo)).as("findings from the memo, after %s", e)
+                        .isEqualTo(plain);
+                Xen.Snapshot now = m.xen().snapshot();
+                if (m.xen().tableStamp() == tableStamp) {
+                    assertThat(now.bus2bridge()).as("the table under the same stamp, after %s", e)
+                            .isEqualTo(before.bus2bridge());
+                }
+                if (m.xen().contextsStamp() == contextsStamp) {
+                    assertThat(now.contexts()).as("the context entries under the same stamp, after %s", e)
+                            .isEqualTo(before.contexts());
+                }
+                tableStamp = m.xen().tableStamp();
+                contextsStamp = m.xen().contextsStamp();
+                before = now;
                 assertThat(table.snapshot().bus2bridge()).as("the boot's table without the handover")
                         .isEqualTo(Findings.expected(hw, m.xen()).snapshot().bus2bridge());
                 ConfigSpace everyBus = new ConfigSpace() { // the interface's own answer: look at every bus

@@ -7,7 +7,7 @@ import dev.pcitimeline.domain.machine.Machine;
 import dev.pcitimeline.domain.machine.StepOutcome;
 import dev.pcitimeline.domain.value.Outcome;
 import dev.pcitimeline.domain.value.Policy;
-import dev.pcitimeline.domain.view.Bus2BridgeMemo;
+import dev.pcitimeline.domain.view.ViewMemo;
 import dev.pcitimeline.domain.view.Finding;
 import dev.pcitimeline.domain.view.Findings;
 import dev.pcitimeline.domain.view.MachineView;
@@ -46,7 +46,7 @@ public final class TimelineCursor {
     private Xen expected;
     private long expectedForVersion = Long.MIN_VALUE;
     /** What the view derives from Xen's bus2bridge table alone, while that stays the same. */
-    private final Bus2BridgeMemo bus2bridgeMemo = new Bus2BridgeMemo();
+    private final ViewMemo viewMemo = new ViewMemo();
     /** The hardware version {@link #view} was computed on. */
     private long viewForVersion = Long.MIN_VALUE;
     private MachineView view = NOTHING;
@@ -55,6 +55,8 @@ public final class TimelineCursor {
     /** Set while the view is deferred ({@link #resumeDeferred}): the checkpoint's dated findings. */
     private List<DatedFinding> deferredFrom;
     private List<DatedFinding> findings = List.of();
+    /** The last list {@link #date} made from findings in subject order: in that order too, not checked again. */
+    private List<DatedFinding> inOrder;
     /** The steps from {@link #firstStep} on: the last one as far as it has got, the others final. */
     private final List<StepRecord> steps = new ArrayList<>();
     private int firstStep;
@@ -301,15 +303,17 @@ public final class TimelineCursor {
             boolean hardwareChanged = version != viewForVersion;
             view = rowsOnDemand
                     ? MachineView.nextWithoutRows(before, machine, expected(), hardwareChanged, xenChanged,
-                    bus2bridgeMemo)
-                    : MachineView.next(before, machine, expected(), hardwareChanged, xenChanged, bus2bridgeMemo);
+                    viewMemo)
+                    : MachineView.next(before, machine, expected(), hardwareChanged, xenChanged, viewMemo);
         }
         viewForVersion = version;
         if (view.findings() != before.findings()) {
             findings = date(view.findings(), findingsBefore, n);
             if (findings == findingsBefore) {
-                // the same findings: keep the very list, so "unchanged" stays an identity check downstream
+                // the same findings: keep the very list, so "unchanged" stays an identity check downstream (and
+                // the memo gives it again while nothing the findings read changes)
                 view = view.withFindings(before.findings());
+                viewMemo.joinedEquals(before.findings());
             }
         }
         return new Advance(n, event, outcome, recorded, view.step(), current, before, findingsBefore, view, findings);
@@ -331,13 +335,13 @@ public final class TimelineCursor {
      * pairs them up; otherwise each finding is looked up by subject. Returns {@code before} itself when every finding
      * is the same.
      */
-    private static List<DatedFinding> date(List<Finding> now, List<DatedFinding> before, long event) {
+    private List<DatedFinding> date(List<Finding> now, List<DatedFinding> before, long event) {
         DatedFinding[] out = new DatedFinding[now.size()];
         boolean ordered = true;
         for (int i = 1; i < now.size() && ordered; i++) {
             ordered = Finding.compareSubjects(now.get(i - 1), now.get(i)) < 0;
         }
-        for (int i = 1; i < before.size() && ordered; i++) {
+        for (int i = 1; i < before.size() && ordered && before != inOrder; i++) {
             ordered = Finding.compareSubjects(before.get(i - 1).finding(), before.get(i).finding()) < 0;
         }
         Map<Finding.Subject, DatedFinding> held = null;
@@ -352,7 +356,9 @@ public final class TimelineCursor {
         for (int i = 0; i < out.length; i++) {
             Finding f = now.get(i);
             DatedFinding d;
-            if (ordered) {
+            if (ordered && next < before.size() && before.get(next).finding() == f) {
+                d = before.get(next++); // the memo kept the finding: the same subject, the same finding
+            } else if (ordered) {
                 int c = -1;
                 while (next < before.size() && (c = Finding.compareSubjects(before.get(next).finding(), f)) < 0) {
                     next++;
@@ -365,7 +371,9 @@ public final class TimelineCursor {
                     : d.finding() == f || d.finding().equals(f) ? d : new DatedFinding(f, d.since());
             unchanged &= out[i] == (i < before.size() ? before.get(i) : null);
         }
-        return unchanged && out.length == before.size() ? before : List.of(out);
+        List<DatedFinding> dated = unchanged && out.length == before.size() ? before : List.of(out);
+        inOrder = ordered ? dated : null;
+        return dated;
     }
 
     // ------------------------------------------------------------------ what the fold has reached
@@ -400,7 +408,7 @@ public final class TimelineCursor {
     public MachineView view() {
         requireSettled();
         if (!view.hasRows()) {
-            view = view.withRows(machine, bus2bridgeMemo);
+            view = view.withRows(machine, viewMemo);
         }
         return view;
     }
