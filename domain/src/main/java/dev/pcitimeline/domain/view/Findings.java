@@ -73,11 +73,11 @@ public final class Findings {
 
     /**
      * What {@link #of} reads of the expected state, and cheaper to get: the fresh boot's bus2bridge table, from a boot
-     * that allocates every function but hands none to dom0 ({@link Xen#bootAllocations}; handing over never writes
-     * the table). Either can be passed to {@link #of} as {@code expected}.
+     * that allocates only the functions whose allocation can write it and hands none to dom0 ({@link Xen#bootTable}).
+     * Either can be passed to {@link #of} as {@code expected}.
      */
     public static Xen expectedTable(Hardware hw, Xen actual) {
-        return Xen.bootAllocations(actual.policy(), hw);
+        return Xen.bootTable(actual.policy(), hw);
     }
 
     /**

@@ -371,7 +371,7 @@ public final class Xen {
 
     /** What a fresh xen-boot on this config space produces: the "expected" state of XEN-MODEL.md §5. */
     public static Xen freshBoot(Policy policy, ConfigSpace cs) {
-        Xen xen = bootAllocations(policy, cs);
+        Xen xen = boot(policy, cs, false);
         if (!xen.hung) {
             xen.giveUnownedToDom0(cs, XenTrace.NONE);
         }
@@ -379,17 +379,31 @@ public final class Xen {
     }
 
     /**
-     * The first part of {@link #freshBoot}: every function the boot scan finds allocated, none handed to dom0 yet (so
-     * no owner and no context entry). Its bus2bridge table is the fresh boot's, since only allocation writes the table.
+     * The bus2bridge table (and hang) of {@link #freshBoot}, cheaper: the boot's allocations of the functions whose
+     * alloc_pdev can write the table (bridges, by the type Xen reads; no other allocation reads or writes it), none
+     * handed to dom0 (handing over never writes the table). The pdevs are not the boot's: only the table is.
      */
-    public static Xen bootAllocations(Policy policy, ConfigSpace cs) {
+    public static Xen bootTable(Policy policy, ConfigSpace cs) {
+        return boot(policy, cs, true);
+    }
+
+    /** The boot scan's functions allocated in its order, until a hang; with {@code tableOnly}, the bridges alone. */
+    private static Xen boot(Policy policy, ConfigSpace cs, boolean tableOnly) {
         Xen xen = new Xen(policy, cs.segment());
         for (Bdf bdf : bootScan(cs)) {
+            if (tableOnly && !xen.release.fillsBus2Bridge(typeOf(cs.answerAt(bdf.bus(), bdf.devfn())))) {
+                continue;
+            }
             if (xen.allocAtBoot(cs, bdf, XenTrace.NONE) == Outcome.HUNG) {
                 return xen;
             }
         }
         return xen;
+    }
+
+    /** The type alloc_pdev gives what answers a read: by its class word, unknown when nothing answers. */
+    private static XenDeviceType typeOf(ConfigSpace.Answer answer) {
+        return answer == null ? XenDeviceType.PCI_UNKNOWN : answer.kind().xenType();
     }
 
     // ------------------------------------------------------------------------------ snapshot
@@ -455,7 +469,7 @@ public final class Xen {
         Bdf bdf = Bdf.of(segment, bus, devfn);
         ConfigSpace.Answer answer = cs.answerAt(bus, devfn);
         String answeredBy = answer == null ? null : answer.id();
-        XenDeviceType type = answer == null ? XenDeviceType.PCI_UNKNOWN : answer.kind().xenType();
+        XenDeviceType type = typeOf(answer);
         if (type == XenDeviceType.PCI2PCIe_BRIDGE && release.fillsBus2Bridge(type)) {
             t.releaseRuleApplied("g");
         }

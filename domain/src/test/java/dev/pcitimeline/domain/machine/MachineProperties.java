@@ -111,9 +111,9 @@ class MachineProperties {
     /**
      * What the views take shortcuts for equals the plain computation after every event: the boot scan passing by
      * buses the hardware says nothing answers on (and so the fresh boot the findings compare against), the pdev list
-     * Xen keeps between changes, the expected boot without its handover to dom0 (what folds compare against),
-     * the findings a memo keeps group by group while what each group reads stays (Xen's stamps change with what they
-     * stand for), and the subject order the timeline pairs findings up by.
+     * Xen keeps between changes, the fresh boot's table from its bridges' allocations alone (what folds compare
+     * against), the findings a memo keeps group by group while what each group reads stays (Xen's stamps change with
+     * what they stand for), and the subject order the timeline pairs findings up by.
      */
     @Property(tries = 100, edgeCases = EdgeCasesMode.NONE)
     void the_views_shortcuts_equal_the_plain_computations(@ForAll("systems") RandomSystem system,
@@ -131,7 +131,7 @@ class MachineProperties {
                 Hardware hw = m.hardware();
                 Xen table = Findings.expectedTable(hw, m.xen());
                 List<Finding> plain = Findings.of(hw, m.xen(), table);
-                assertThat(plain).as("findings against the boot without its handover, after %s", e)
+                assertThat(plain).as("findings against the boot's table alone, after %s", e)
                         .isEqualTo(Findings.of(hw, m.xen(), Findings.expected(hw, m.xen())));
                 assertThat(Findings.of(hw, m.xen(), table, memo)).as("findings from the memo, after %s", e)
                         .isEqualTo(plain);
@@ -147,8 +147,11 @@ class MachineProperties {
                 tableStamp = m.xen().tableStamp();
                 contextsStamp = m.xen().contextsStamp();
                 before = now;
-                assertThat(table.snapshot().bus2bridge()).as("the boot's table without the handover")
-                        .isEqualTo(Findings.expected(hw, m.xen()).snapshot().bus2bridge());
+                Xen fresh = Findings.expected(hw, m.xen());
+                assertThat(table.snapshot().bus2bridge()).as("the table of the bridges' allocations alone, after %s", e)
+                        .isEqualTo(fresh.snapshot().bus2bridge());
+                assertThat(table.hung()).as("the hang of the bridges' allocations alone, after %s", e)
+                        .isEqualTo(fresh.hung());
                 ConfigSpace everyBus = new ConfigSpace() { // the interface's own answer: look at every bus
                     @Override
                     public int segment() {
