@@ -1,5 +1,7 @@
 package dev.pcitimeline.projections.timeline;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.pcitimeline.domain.event.SegmentEvent;
 import dev.pcitimeline.domain.event.SegmentEvent.StepStarted;
 import dev.pcitimeline.domain.event.SegmentEvent.SystemCreated;
@@ -52,8 +54,8 @@ public final class TimelineCursor {
     private MachineView view = NOTHING;
     /** Whether {@link #view} gets its row lists only when asked for (see {@link #rowsOnDemand()}). */
     private boolean rowsOnDemand;
-    /** Set while the view is deferred ({@link #resumeDeferred}): the checkpoint's dated findings. */
-    private List<DatedFinding> deferredFrom;
+    /** Set while the view is deferred ({@link #resumeDeferred}): the checkpoint's finding runs. */
+    private Map<Finding.Subject, Long> deferredFrom;
     private List<DatedFinding> findings = List.of();
     /** The last list {@link #date} made from findings in subject order: in that order too, not checked again. */
     private List<DatedFinding> inOrder;
@@ -69,18 +71,21 @@ public final class TimelineCursor {
         this.latest = settle(created, Outcome.OK, null, true);
     }
 
-    private TimelineCursor(Machine machine, List<DatedFinding> findingsThen, boolean deferred) {
+    private TimelineCursor(Machine machine, List<FindingRun> runsThen, boolean deferred) {
         this.machine = machine;
         this.firstStep = machine.stepCount();
         this.latest = null;
+        Map<Finding.Subject, Long> runs = new HashMap<>(runsThen.size() * 2);
+        for (FindingRun r : runsThen) {
+            runs.put(r.subject(), r.since());
+        }
         if (deferred) {
-            this.deferredFrom = findingsThen;
+            this.deferredFrom = runs;
             return;
         }
-        this.view = MachineView.of(machine, expected());
-        this.viewForVersion = machine.hardware().version();
-        // the findings are the machine's; only their runs' first events come from the checkpoint
-        this.findings = date(view.findings(), findingsThen, machine.eventCount());
+        // the findings are the machine's; only their runs' first events come from the checkpoint (a finding it does
+        // not list starts a run here)
+        this.findings = settleView(Map.of(), runs, machine.eventCount());
     }
 
     /**
@@ -104,17 +109,27 @@ public final class TimelineCursor {
         if (deferredFrom == null) {
             throw new IllegalStateException("the cursor is not deferred");
         }
-        Map<Finding.Subject, Long> atCheckpoint = new HashMap<>(deferredFrom.size() * 2);
-        for (DatedFinding d : deferredFrom) {
-            atCheckpoint.put(d.finding().subject(), d.since());
-        }
+        findings = settleView(runStarts, deferredFrom, null);
+        deferredFrom = null;
+    }
+
+    /**
+     * The view of the machine now, and its findings dated: by {@code runStarts}, else by {@code atCheckpoint}, else
+     * {@code otherwise}; null there: a finding in neither is an error.
+     */
+    private List<DatedFinding> settleView(Map<Finding.Subject, Long> runStarts,
+                                          Map<Finding.Subject, Long> atCheckpoint, Long otherwise) {
         view = MachineView.of(machine, expected());
         viewForVersion = machine.hardware().version();
         List<DatedFinding> dated = new ArrayList<>(view.findings().size());
         for (Finding f : view.findings()) {
-            Long since = runStarts.get(f.subject());
+            Finding.Subject subject = f.subject();
+            Long since = runStarts.get(subject);
             if (since == null) {
-                since = atCheckpoint.get(f.subject());
+                since = atCheckpoint.get(subject);
+            }
+            if (since == null) {
+                since = otherwise;
             }
             if (since == null) {
                 throw new IllegalStateException("event " + machine.eventCount() + " of system " + machine.systemId()
@@ -122,8 +137,7 @@ public final class TimelineCursor {
             }
             dated.add(new DatedFinding(f, since));
         }
-        findings = List.copyOf(dated);
-        deferredFrom = null;
+        return List.copyOf(dated);
     }
 
     /**
@@ -136,16 +150,37 @@ public final class TimelineCursor {
     }
 
     /**
-     * What {@link #resume} needs to carry on from here: the machine and the findings with their runs' first events.
+     * What {@link #resume} needs to carry on from here: the machine and the first event of each finding's run.
      * Only between steps (the next event starts a step, or none has started): a step in progress is not carried.
      */
     public Checkpoint checkpoint() {
         requireSettled();
-        return new Checkpoint(machine.snapshot(), findings);
+        List<FindingRun> runs = new ArrayList<>(findings.size());
+        for (DatedFinding d : findings) {
+            runs.add(new FindingRun(d.finding().subject(), d.since()));
+        }
+        return new Checkpoint(machine.snapshot(), runs);
     }
 
-    /** The state a cursor can be resumed from; see {@link #checkpoint()}. */
-    public record Checkpoint(Machine.Snapshot machine, List<DatedFinding> findings) {
+    /**
+     * The state a cursor can be resumed from; see {@link #checkpoint()}. The findings themselves are the machine's,
+     * worked out again on resuming: a checkpoint keeps when each one's run started, not its message (half of a
+     * checkpoint's JSON, and of the time to write it, when it kept them).
+     */
+    public record Checkpoint(Machine.Snapshot machine, List<FindingRun> findings) {
+    }
+
+    /** A finding's subject and the first event of its current run. */
+    public record FindingRun(Finding.Subject subject, long since) {
+        /** Also as checkpoints stored before 2026-12 hold it: the whole finding, message included, and its since. */
+        @JsonCreator
+        static FindingRun read(@JsonProperty("subject") Finding.Subject subject, @JsonProperty("since") long since,
+                               @JsonProperty("finding") Finding finding) {
+            if (subject == null && finding == null) {
+                throw new IllegalArgumentException("a finding run needs its subject");
+            }
+            return new FindingRun(subject != null ? subject : finding.subject(), since);
+        }
     }
 
     /**

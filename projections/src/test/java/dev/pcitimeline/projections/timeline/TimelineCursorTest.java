@@ -253,4 +253,35 @@ class TimelineCursorTest {
             }
         }
     }
+
+    /**
+     * Checkpoints stored before 2026-12 hold each finding whole, message included, where they now hold its subject and
+     * since: a store an older build wrote must resume from them to the same state, findings dated the same.
+     */
+    @Test
+    void a_checkpoint_holding_whole_findings_resumes_as_one_holding_their_runs() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = dev.pcitimeline.projections.store.StoreObjectMapper.create();
+        int resumed = 0;
+        for (Policy policy : Policy.values()) {
+            List<SegmentEvent> events = Seed.history("s1", policy, Seed.XEN_BOOT, Seed.DOM0_BOOT_ASSIGN_BUSSES,
+                    Seed.REPORT_ALL_REMOVE_FIRST, Seed.REMOVE_OLD_TUNDRA);
+            TimelineCursor full = TimelineCursor.start((SystemCreated) events.get(0));
+            for (SegmentEvent e : events.subList(1, events.size())) {
+                if (e instanceof SegmentEvent.StepStarted && !full.steps().isEmpty() && !full.findings().isEmpty()) {
+                    // the old form: {"machine": ..., "findings": [{"finding": {..., "message": ...}, "since": N}]}
+                    String old = json.writeValueAsString(Map.of("machine", full.checkpoint().machine(),
+                            "findings", full.findings()));
+                    assertThat(old).contains("\"message\"");
+                    TimelineCursor fromOld = TimelineCursor.resume(json.readValue(old,
+                            TimelineCursor.Checkpoint.class));
+                    assertThat(fromOld.view()).as("%s event %d", policy, full.events()).isEqualTo(full.view());
+                    assertThat(fromOld.findings()).as("%s event %d", policy, full.events())
+                            .isEqualTo(full.findings());
+                    resumed++;
+                }
+                full.advance(e);
+            }
+        }
+        assertThat(resumed).as("checkpoints resumed").isGreaterThan(Policy.values().length);
+    }
 }
