@@ -3,17 +3,11 @@ package dev.pcitimeline.domain.value;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
 /**
  * A PCI address {@code SSSS:BB:DD.F}: segment (16 bits), bus (8), device (5), function (3).
  * Serialized as its text so events and JSON read like Xen's log.
  */
 public record Bdf(int segment, int bus, int device, int function) implements Comparable<Bdf> {
-
-    private static final Pattern FORMAT =
-            Pattern.compile("([0-9a-fA-F]{4}):([0-9a-fA-F]{2}):([0-9a-fA-F]{2})\\.([0-9a-fA-F])");
 
     public Bdf {
         check("segment", segment, 0xffff);
@@ -42,28 +36,55 @@ public record Bdf(int segment, int bus, int device, int function) implements Com
         return of(segment, rid >> 8, rid & 0xff);
     }
 
-    /** Parses {@code SSSS:BB:DD.F} (hex), with an error that says what is wrong. */
+    /**
+     * Parses {@code SSSS:BB:DD.F} (hex digits, either case, the widths exact), with an error that says what is wrong.
+     * By hand, not with a regular expression: every stored event holds BDFs, and reading them back this way took a
+     * sixth of a views rebuild's reading thread.
+     */
     @JsonCreator
     public static Bdf parse(String text) {
         if (text == null) {
             throw new IllegalArgumentException("a BDF is required (SSSS:BB:DD.F)");
         }
-        Matcher m = FORMAT.matcher(text.trim());
-        if (!m.matches()) {
+        String t = text.trim();
+        int segment = -1;
+        int bus = -1;
+        int device = -1;
+        int function = -1;
+        if (t.length() == 12 && t.charAt(4) == ':' && t.charAt(7) == ':' && t.charAt(10) == '.') {
+            segment = hex(t, 0, 4);
+            bus = hex(t, 5, 7);
+            device = hex(t, 8, 10);
+            function = hex(t, 11, 12);
+        }
+        if (segment < 0 || bus < 0 || device < 0 || function < 0) {
             throw new IllegalArgumentException(
                     "'" + text + "' is not a BDF: expected SSSS:BB:DD.F in hex, e.g. 0000:06:00.0");
         }
-        int device = Integer.parseInt(m.group(3), 16);
-        int function = Integer.parseInt(m.group(4), 16);
         if (device > 0x1f) {
             throw new IllegalArgumentException(
-                    "'" + text + "': device " + m.group(3) + " is out of range 00..1f");
+                    "'" + text + "': device " + t.substring(8, 10) + " is out of range 00..1f");
         }
         if (function > 7) {
             throw new IllegalArgumentException(
-                    "'" + text + "': function " + m.group(4) + " is out of range 0..7");
+                    "'" + text + "': function " + t.substring(11, 12) + " is out of range 0..7");
         }
-        return new Bdf(Integer.parseInt(m.group(1), 16), Integer.parseInt(m.group(2), 16), device, function);
+        return new Bdf(segment, bus, device, function);
+    }
+
+    /** The hex number in {@code t} from {@code start} to {@code end}, or -1 if a character there is no hex digit. */
+    private static int hex(String t, int start, int end) {
+        int value = 0;
+        for (int i = start; i < end; i++) {
+            char c = t.charAt(i);
+            int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                    : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+            if (digit < 0) {
+                return -1;
+            }
+            value = value << 4 | digit;
+        }
+        return value;
     }
 
     public int devfn() {
