@@ -147,27 +147,68 @@ public final class Bench {
 
     // ------------------------------------------------------------------ phases
 
-    /** Machine.apply over every event, no views: three rounds to warm the JIT up, then the median of five. */
+    /** The fold's warm-up runs at least this long (and at least {@value #FOLD_MIN_WARMUP_ROUNDS} rounds). */
+    static final long FOLD_MIN_WARMUP_MS = 2_000;
+    static final int FOLD_MIN_WARMUP_ROUNDS = 3;
+    /** The fold's warm-up stops after this long even when the compilers are still busy (and says so). */
+    static final long FOLD_MAX_WARMUP_MS = 30_000;
+    /** Measured rounds of the fold after its warm-up; the median is the figure. */
+    static final int FOLD_MEASURED_ROUNDS = 5;
+
+    /**
+     * Machine.apply over every event, no views: warm-up rounds for at least {@value #FOLD_MIN_WARMUP_MS} ms, until
+     * one keeps the compilers busy less than {@value WarmUp#QUIET_SHARE} of it (at most {@value #FOLD_MAX_WARMUP_MS}
+     * ms), then the median of {@value #FOLD_MEASURED_ROUNDS}. Why not a fixed three rounds: at N = 100,000 a round is
+     * 20-60 ms, and C2 was still compiling (and deoptimising) the fold for about a second, its rounds 2-8x slower than
+     * a compiled one, so three rounds measured the compiler (1.4-2.0 M events/s against 4-5 M compiled). One quiet
+     * round alone is not enough either: a compilation is counted when it ends, so a 20 ms round can look quiet while
+     * C2 works on the next tier.
+     */
     private double fold(List<SegmentEvent> events) {
-        say("folding the history in memory (Machine.apply, 3 + 5 rounds)...");
-        double[] rates = new double[8];
-        for (int round = 0; round < rates.length; round++) {
+        say("folding the history in memory (Machine.apply: warm-up rounds for at least %,d ms until the compilers are"
+                + " quiet, then %d measured)...", FOLD_MIN_WARMUP_MS, FOLD_MEASURED_ROUNDS);
+        long started = System.nanoTime();
+        double first = 0;
+        int warmUpRounds = 0;
+        boolean quiet = false;
+        while (true) {
+            long jit = compilationMillis();
             long t = System.nanoTime();
-            Machine machine = Machine.created((SegmentEvent.SystemCreated) events.get(0));
-            for (int i = 1; i < events.size(); i++) {
-                machine.apply(events.get(i), XenTrace.NONE);
+            double rate = foldOnce(events);
+            double wallMs = (System.nanoTime() - t) / 1e6;
+            quiet = (compilationMillis() - jit) < WarmUp.QUIET_SHARE * wallMs;
+            first = warmUpRounds++ == 0 ? rate : first;
+            long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+            boolean longEnough = elapsedMs >= FOLD_MIN_WARMUP_MS && warmUpRounds >= FOLD_MIN_WARMUP_ROUNDS;
+            if ((longEnough && quiet) || elapsedMs >= FOLD_MAX_WARMUP_MS) {
+                break;
             }
-            long nanos = System.nanoTime() - t;
-            if (machine.eventCount() != events.size()) {
-                throw new IllegalStateException("the fold reached event " + machine.eventCount() + " of " + events.size());
-            }
-            rates[round] = (events.size() - 1) / (nanos / 1e9);
         }
-        double[] measured = Arrays.copyOfRange(rates, 3, rates.length);
+        double[] measured = new double[FOLD_MEASURED_ROUNDS];
+        for (int round = 0; round < measured.length; round++) {
+            measured[round] = foldOnce(events);
+        }
+        String rounds = Arrays.stream(measured).mapToObj(r -> String.format(Locale.ROOT, "%,.0f", r))
+                .collect(java.util.stream.Collectors.joining(", "));
         Arrays.sort(measured);
-        say("  %,.0f events/s (rounds: %s)", measured[2], Arrays.stream(rates)
-                .mapToObj(r -> String.format(Locale.ROOT, "%,.0f", r)).collect(java.util.stream.Collectors.joining(", ")));
-        return measured[2];
+        say("  %,.0f events/s (the median of %s; after %d warm-up rounds in %.1f s%s, the first at %,.0f events/s)",
+                measured[measured.length / 2], rounds, warmUpRounds, (System.nanoTime() - started) / 1e9,
+                quiet ? "" : ", the compilers still busy when they ran out", first);
+        return measured[measured.length / 2];
+    }
+
+    /** One fold of the whole history from its creation; its rate in events per second. */
+    private static double foldOnce(List<SegmentEvent> events) {
+        long t = System.nanoTime();
+        Machine machine = Machine.created((SegmentEvent.SystemCreated) events.get(0));
+        for (int i = 1; i < events.size(); i++) {
+            machine.apply(events.get(i), XenTrace.NONE);
+        }
+        long nanos = System.nanoTime() - t;
+        if (machine.eventCount() != events.size()) {
+            throw new IllegalStateException("the fold reached event " + machine.eventCount() + " of " + events.size());
+        }
+        return (events.size() - 1) / (nanos / 1e9);
     }
 
     private record Ingest(double eventsPerSecond, double withViewsEventsPerSecond, double viewsLagMs,
