@@ -10,6 +10,8 @@ import dev.pcitimeline.projections.views.Checkpoints;
 import dev.pcitimeline.projections.views.EventHistory;
 import dev.pcitimeline.projections.views.Views;
 import dev.pcitimeline.projections.views.ViewsProgress;
+import dev.pcitimeline.projections.store.CommitSignallingEventStore;
+import dev.pcitimeline.projections.store.EventCommits;
 import dev.pcitimeline.projections.views.ViewProjection;
 import org.axonframework.common.caching.WeakReferenceCache;
 import org.axonframework.common.transaction.NoTransactionManager;
@@ -53,7 +55,8 @@ import java.util.function.BooleanSupplier;
  *       {@value #SNAPSHOT_EVERY} events unless {@value #SNAPSHOT_EVERY_PROPERTY} says otherwise (taken on a thread of
  *       its own) and a weak-reference aggregate cache;</li>
  *   <li>the "views" tracking processor (one thread, batches of up to {@value #VIEWS_BATCH} events, a segment's
- *       events in order, an idle wait for events that ends when the processor stops: {@link PromptlyStoppingSource}),
+ *       events in order, a wait for events that looks at the store after this JVM's commits and ends when the processor stops:
+ *       {@link ViewsEventSource}),
  *       its {@link ViewProjection} and the {@link StateQueries} over its tables;</li>
  *   <li>the {@link AuditQueries}, {@link DiffQueries} and {@link VersionsQueries} built on them.</li>
  * </ul>
@@ -120,8 +123,8 @@ public class ProjectionsAutoConfiguration {
                 ? TrackingEventProcessorConfiguration.forSingleThreadedProcessing()
                 : TrackingEventProcessorConfiguration.forParallelProcessing(segments).andInitialSegmentsCount(segments);
         return configurer -> configurer.eventProcessing(processing -> processing
-                .registerTrackingEventProcessor(ViewProjection.PROCESSING_GROUP, c -> new PromptlyStoppingSource(
-                        eventSource(c), running(c, ViewProjection.PROCESSING_GROUP)))
+                .registerTrackingEventProcessor(ViewProjection.PROCESSING_GROUP, c -> new ViewsEventSource(
+                        eventSource(c), running(c, ViewProjection.PROCESSING_GROUP), commits(c)))
                 .registerTrackingEventProcessorConfiguration(ViewProjection.PROCESSING_GROUP,
                         c -> tracking.andBatchSize(batchSize))
                 .registerSequencingPolicy(ViewProjection.PROCESSING_GROUP,
@@ -135,6 +138,11 @@ public class ProjectionsAutoConfiguration {
             throw new AxonConfigurationException("the event bus " + c.eventBus() + " cannot feed a tracking processor");
         }
         return (StreamableMessageSource<TrackedEventMessage<?>>) source;
+    }
+
+    /** The store's commits in this JVM when it counts them (null: the streams wait on their own). */
+    private static EventCommits commits(Configuration c) {
+        return c.eventBus() instanceof CommitSignallingEventStore store ? store.commits() : null;
     }
 
     /** Whether processor {@code name} runs, looked up once it exists (its streams are opened after it started). */

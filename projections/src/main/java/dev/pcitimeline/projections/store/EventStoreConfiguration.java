@@ -36,6 +36,8 @@ import java.util.Map;
  *
  * <ul>
  *   <li>the serializers: one {@link JacksonSerializer} for events, messages, snapshots and tokens (never XStream);</li>
+ *   <li>the event store: Axon's embedded one with a private stream per tracking processor and its commits counted
+ *       ({@link EmbeddedEventStoreConfiguration}, after Axon's JDBC storage engine exists);</li>
  *   <li>the {@link PersistenceExceptionResolver}: {@link DuplicateKeyResolver}, so a duplicate sequence number is a
  *       {@code ConcurrencyException} on H2 2.x too;</li>
  *   <li>event processors: tracking by default, with a larger batch;</li>
