@@ -92,6 +92,28 @@ class EventStoreTest {
     }
 
     @Test
+    void theStoreCountsItsCommitsAndLetsEachProcessorReadTheTableItself() {
+        assertThat(eventStore).isInstanceOf(CommitSignallingEventStore.class);
+        // Axon exposes no getter: false means no producer thread reading the table after every commit
+        assertThat(ReflectionTestUtils.getField(eventStore, "optimizeEventConsumption")).isEqualTo(false);
+        EventCommits commits = ((CommitSignallingEventStore) eventStore).commits();
+        long before = commits.count();
+        String aggregateId = UUID.randomUUID().toString();
+        DeviceProbed probe = probes(aggregateId, 1).get(0);
+        eventStore.publish(event(aggregateId, 0, probe));
+
+        assertThat(commits.count()).isGreaterThan(before);
+        // the views processor's source waits on that very count (a wrong wiring would leave it polling each second)
+        TrackingEventProcessor views = processing.eventProcessor("views", TrackingEventProcessor.class).orElseThrow();
+        Object source = ReflectionTestUtils.getField(views, "messageSource");
+        assertThat(source).isNotNull().extracting(Object::getClass).extracting(Class::getSimpleName)
+                .isEqualTo("ViewsEventSource");
+        assertThat(ReflectionTestUtils.getField(source, "commits")).isSameAs(commits);
+        // a processor without the views' source still reads its own stream: at its next look (within a second)
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(handler.seen()).contains(probe));
+    }
+
+    @Test
     void processorsTrackTheStoreInBatchesOfAHundred() {
         TrackingEventProcessor processor = processing
                 .eventProcessor(RecordingHandler.PROCESSOR, TrackingEventProcessor.class)
