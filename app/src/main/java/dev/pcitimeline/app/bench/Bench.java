@@ -135,7 +135,7 @@ public final class Bench {
                 Math.round(ingest.withViewsEventsPerSecond), BenchReport.round(ingest.viewsLagMs, 1),
                 BenchReport.round(ingest.cpuSeconds, 1), BenchReport.round(ingest.jitSeconds, 1),
                 ingest.commandThreadProfile,
-                Math.round(rebuild.eventsPerSecond), BenchReport.round(rebuild.resetMs, 1),
+                Math.round(rebuild.eventsPerSecond), rebuild.runs, BenchReport.round(rebuild.resetMs, 1),
                 BenchReport.round(rebuild.cpuSeconds, 1), BenchReport.round(rebuild.jitSeconds, 1),
                 BenchReport.round(asOf.p50, 2), BenchReport.round(asOf.p99, 2),
                 BenchReport.round(asOf.max, 2), asOf.samples, BenchReport.round(asOf.rows, 1), Math.round(fold),
@@ -260,7 +260,9 @@ public final class Bench {
         return ingest;
     }
 
-    private record Rebuild(double eventsPerSecond, double resetMs, double cpuSeconds, double jitSeconds) {
+    /** One rebuild (or the median of several), and every rate measured, slowest first. */
+    private record Rebuild(double eventsPerSecond, double resetMs, double cpuSeconds, double jitSeconds,
+                           List<Long> runs) {
     }
 
     /** {@link BenchOptions#rebuilds()} resets and replays of the views; the median replay (by rate). */
@@ -270,7 +272,9 @@ public final class Bench {
             runs.add(rebuildOnce(stored, systemEvents));
         }
         runs.sort(java.util.Comparator.comparingDouble(Rebuild::eventsPerSecond));
-        return runs.get(runs.size() / 2);
+        Rebuild median = runs.get(runs.size() / 2);
+        return new Rebuild(median.eventsPerSecond, median.resetMs, median.cpuSeconds, median.jitSeconds,
+                runs.stream().map(r -> Math.round(r.eventsPerSecond)).toList());
     }
 
     /**
@@ -314,7 +318,7 @@ public final class Bench {
                         - Math.max(0, result.encoderCpuNanos()) / 1e9),
                 jitSeconds, perEvent(result.readerCpuNanos(), events), perEvent(result.folderCpuNanos(), events),
                 perEvent(result.writeCpuNanos(), events), perEvent(result.encoderCpuNanos(), events));
-        return new Rebuild(rate, resetMs, cpuSeconds, jitSeconds);
+        return new Rebuild(rate, resetMs, cpuSeconds, jitSeconds, List.of(Math.round(rate)));
     }
 
     private record AsOf(double p50, double p99, double max, int samples, double rows) {

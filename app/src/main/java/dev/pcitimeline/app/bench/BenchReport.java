@@ -35,6 +35,8 @@ import java.util.Locale;
  * @param ingestCpuSeconds     CPU time of the whole JVM while ingesting (views included): load on the machine
  *                             stretches wall-clock rates, not this
  * @param ingestJitSeconds     the JIT compilers' time while ingesting (the JVM's figure, all compiler threads)
+ * @param rebuildRunsEventsPerSec every rebuild's rate, slowest first ({@code --rebuilds}); the median is
+ *                             {@code rebuildEventsPerSec}, and the reset, CPU and JIT figures are that rebuild's
  * @param rebuildResetMs       the views processor's reset (truncating the view tables) before its replay
  * @param rebuildCpuSeconds    CPU time of the whole JVM during the replay
  * @param rebuildJitSeconds    the JIT compilers' time during the replay
@@ -47,7 +49,7 @@ import java.util.Locale;
         "rawPerCommitInsertPerSec", "ingestEventsPerSec", "ingestRatio", "ingestRatioPerCommit", "ingestWarmupEvents",
         "warmupRounds", "warmupSeconds", "warmupJitShare", "warmupRebuilds", "warmupRebuildJitShare", "storeFileMiB",
         "ingestWithViewsEventsPerSec", "viewsLagAfterIngestMs", "ingestCpuSeconds", "ingestJitSeconds",
-        "commandThreadProfile", "rebuildEventsPerSec",
+        "commandThreadProfile", "rebuildEventsPerSec", "rebuildRunsEventsPerSec",
         "rebuildResetMs", "rebuildCpuSeconds", "rebuildJitSeconds",
         "asOfP50Ms", "asOfP99Ms", "asOfMaxMs", "asOfSamples", "asOfStateRows", "foldEventsPerSec",
         "replayLibrarySeconds", "replayLibraryScenarios", "replayLibraryExit", "replayLibraryNote", "generateMs",
@@ -59,7 +61,7 @@ public record BenchReport(long events, int steps, long seed, int cores, String j
                           double warmupRebuildJitShare, long storeFileMiB,
                           double ingestWithViewsEventsPerSec, double viewsLagAfterIngestMs, double ingestCpuSeconds,
                           double ingestJitSeconds, List<String> commandThreadProfile,
-                          double rebuildEventsPerSec,
+                          double rebuildEventsPerSec, List<Long> rebuildRunsEventsPerSec,
                           double rebuildResetMs, double rebuildCpuSeconds, double rebuildJitSeconds,
                           double asOfP50Ms, double asOfP99Ms, double asOfMaxMs, int asOfSamples, double asOfStateRows,
                           double foldEventsPerSec, Double replayLibrarySeconds, int replayLibraryScenarios,
@@ -124,7 +126,9 @@ public record BenchReport(long events, int steps, long seed, int cores, String j
         line(b, "  JIT compilers' time", "%.1f s", ingestJitSeconds);
         b.append(String.format(Locale.ROOT, "  %-32s %s%n", "  command thread inside",
                 String.join(", ", commandThreadProfile)));
-        line(b, "views rebuild", "%,.0f events/s", rebuildEventsPerSec);
+        line(b, "views rebuild", "%,.0f events/s%s", rebuildEventsPerSec, rebuildRunsEventsPerSec.size() < 2 ? ""
+                : rebuildRunsEventsPerSec.stream().map(r -> String.format(Locale.ROOT, "%,d", r))
+                .collect(java.util.stream.Collectors.joining(", ", " (the median of ", ")")));
         line(b, "  CPU time (all threads)", "%.1f s", rebuildCpuSeconds);
         line(b, "  JIT compilers' time", "%.1f s", rebuildJitSeconds);
         line(b, "views reset before rebuild", "%,.0f ms", rebuildResetMs);

@@ -43,7 +43,7 @@ public class BenchCommand implements Callable<Integer> {
             description = "random events the state object is read at (default: ${DEFAULT-VALUE})")
     int samples;
 
-    @Option(names = "--rebuilds", paramLabel = "R", defaultValue = "1",
+    @Option(names = "--rebuilds", paramLabel = "R", defaultValue = "3",
             description = "reset and rebuild the views R times and report the median (default: ${DEFAULT-VALUE})")
     int rebuilds;
 
