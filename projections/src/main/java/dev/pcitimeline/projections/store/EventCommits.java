@@ -1,6 +1,5 @@
 package dev.pcitimeline.projections.store;
 
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -31,8 +30,8 @@ public final class EventCommits {
     }
 
     /**
-     * Waits until the count is no longer {@code seen}, at most {@code nanos}; true when it changed (at once when it
-     * already had).
+     * Waits until the count is no longer {@code seen}, at most {@code nanos} nanoseconds; true when it changed (at
+     * once when it already had).
      */
     public boolean awaitAfter(long seen, long nanos) throws InterruptedException {
         if (count != seen) {
@@ -51,10 +50,5 @@ public final class EventCommits {
         } finally {
             lock.unlock();
         }
-    }
-
-    /** {@link #awaitAfter(long, long)} in another unit. */
-    public boolean awaitAfter(long seen, long timeout, TimeUnit unit) throws InterruptedException {
-        return awaitAfter(seen, unit.toNanos(timeout));
     }
 }
