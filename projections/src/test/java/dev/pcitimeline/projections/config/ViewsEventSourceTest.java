@@ -67,6 +67,21 @@ class ViewsEventSourceTest {
         return (TrackingToken token) -> stream;
     }
 
+    /** A started thread that runs {@code action} after {@code millis} ms (join it at the end of the test). */
+    private static Thread after(long millis, Runnable action) {
+        Thread thread = new Thread(() -> {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            action.run();
+        });
+        thread.start();
+        return thread;
+    }
+
     @Test
     void a_running_processor_waits_the_whole_timeout_for_events() throws InterruptedException {
         Idle idle = new Idle();
@@ -95,16 +110,8 @@ class ViewsEventSourceTest {
         AtomicBoolean running = new AtomicBoolean(true);
         BlockingStream<TrackedEventMessage<?>> stream = new ViewsEventSource(source(idle), running::get, null)
                 .openStream(null);
-        Thread stopper = new Thread(() -> {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            running.set(false);
-        });
         long started = System.nanoTime();
-        stopper.start();
+        Thread stopper = after(50, () -> running.set(false));
         // Axon's wait is its event availability timeout (1 s by default); a minute makes the difference plain.
         assertThat(stream.hasNextAvailable(60, TimeUnit.SECONDS)).isFalse();
         assertThat(System.nanoTime() - started).isLessThan(TimeUnit.SECONDS.toNanos(30));
@@ -138,17 +145,11 @@ class ViewsEventSourceTest {
         EventCommits commits = new EventCommits();
         BlockingStream<TrackedEventMessage<?>> stream = new ViewsEventSource(source(idle), () -> true, commits,
                 60_000).openStream(null);
-        Thread committer = new Thread(() -> {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        long started = System.nanoTime();
+        Thread committer = after(50, () -> {
             idle.arrival.set(System.nanoTime());
             commits.committed();
         });
-        long started = System.nanoTime();
-        committer.start();
         assertThat(stream.hasNextAvailable(60, TimeUnit.SECONDS)).isTrue();
         assertThat(System.nanoTime() - started).isLessThan(TimeUnit.SECONDS.toNanos(30)); // not the poll's minute
         assertThat(stream.nextAvailable()).isSameAs(idle.event);
@@ -208,16 +209,8 @@ class ViewsEventSourceTest {
         AtomicBoolean running = new AtomicBoolean(true);
         BlockingStream<TrackedEventMessage<?>> stream = new ViewsEventSource(source(new Idle()), running::get,
                 new EventCommits(), 60_000).openStream(null);
-        Thread stopper = new Thread(() -> {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            running.set(false);
-        });
         long started = System.nanoTime();
-        stopper.start();
+        Thread stopper = after(50, () -> running.set(false));
         assertThat(stream.hasNextAvailable(60, TimeUnit.SECONDS)).isFalse();
         assertThat(System.nanoTime() - started).isLessThan(TimeUnit.SECONDS.toNanos(30));
         stopper.join();
