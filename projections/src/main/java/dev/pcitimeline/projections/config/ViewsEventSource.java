@@ -23,9 +23,9 @@ import java.util.function.BooleanSupplier;
  *       second of every {@code replay}, {@code audit} or test context.</li>
  *   <li>given this JVM's {@link EventCommits}, looks at the store only when it committed since the last look, or
  *       once every {@code pollMillis} (for the commits of other nodes sharing the database). The store gives each
- *       processor a private stream (see {@code EventStoreConfiguration#eventStore}); a private stream looks at the
- *       table each time it is asked and has no signal of its own for new events, so without the count an idle
- *       processor would query the table every slice.</li>
+ *       processor a private stream (see {@code EmbeddedEventStoreConfiguration#eventStore}); a private stream looks
+ *       at the table each time it is asked and has no signal of its own for new events, so without the count an
+ *       idle processor would query the table every slice.</li>
  * </ul>
  *
  * Events that are there are returned at once as before; a worker that is handling a batch finishes it and stores its
