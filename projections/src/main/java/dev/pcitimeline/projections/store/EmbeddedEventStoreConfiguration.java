@@ -27,8 +27,8 @@ public class EmbeddedEventStoreConfiguration {
      * wasted: 1.0-1.1 s of CPU during the bench's 10 s ingest of 100,000 events, on the cores the command thread shares
      * with the views and the compilers (ingest 10,100-12,300 events/s in four runs with it, 12,700-15,900 in three
      * without, on one day). A processor's stream learns of this JVM's commits from
-     * {@link CommitSignallingEventStore#commits()} and looks for other nodes' events once a second, as Axon's producer did
-     * (its fetch delay).
+     * {@link CommitSignallingEventStore#commits()} and looks for other nodes' events once a second, as Axon's producer
+     * did (its fetch delay).
      */
     @Bean
     @ConditionalOnMissingBean(EventStore.class)
