@@ -194,8 +194,9 @@ public class ProjectionsAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    public EventHistory eventHistory(EventStore eventStore) {
-        return new EventHistory(eventStore);
+    public EventHistory eventHistory(EventStore eventStore, JdbcTemplate jdbc,
+                                     @Qualifier("eventSerializer") Serializer eventSerializer) {
+        return new EventHistory(eventStore, jdbc, eventSerializer);
     }
 
     @Bean

@@ -154,9 +154,7 @@ public class Checkpoints {
         }
         byte[] runs = jdbc.queryForObject("SELECT finding_runs FROM view_checkpoints WHERE system_id = ?"
                 + " AND event_number = ?", byte[].class, system, next);
-        TimelineCursor cursor = history.foldOn(TimelineCursor.resumeDeferred(state(system, at.get())), upTo,
-                (message, c) -> {
-                });
+        TimelineCursor cursor = history.foldPayloadsOn(TimelineCursor.resumeDeferred(state(system, at.get())), upTo);
         Map<Finding.Subject, Long> starts = new HashMap<>();
         for (RunStart r : decodeRuns(runs, system, next)) {
             if (r.event() <= upTo) {

@@ -9,6 +9,9 @@ import dev.pcitimeline.projections.timeline.TimelineCursor;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventsourcing.eventstore.DomainEventStream;
 import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.SimpleSerializedObject;
+import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,9 +25,14 @@ import java.util.function.Consumer;
  */
 public class EventHistory {
     private final EventStore eventStore;
+    private final JdbcTemplate jdbc;
+    private final Serializer serializer;
 
-    public EventHistory(EventStore eventStore) {
+    /** {@code jdbc}, {@code serializer}: the event table and its payloads' serializer ({@link #foldPayloadsOn}). */
+    public EventHistory(EventStore eventStore, JdbcTemplate jdbc, Serializer serializer) {
         this.eventStore = eventStore;
+        this.jdbc = jdbc;
+        this.serializer = serializer;
     }
 
     /**
@@ -97,6 +105,45 @@ public class EventHistory {
             // sequence numbers are 0-based: event n is sequence n - 1, so this reads event cursor.events() + 1 first
             foldOn(systemId, eventStore.readEvents(systemId, cursor.events()), List.of(cursor), upTo, XenTrace.NONE,
                     each);
+        }
+        return cursor;
+    }
+
+    /**
+     * Carries {@code cursor} on to event {@code upTo} as {@link #foldOn(TimelineCursor, long, EachEvent)} does, for a
+     * caller that needs no stored message: one query for exactly the events between (Axon's stream reads a system's
+     * events in pages of 100, so a read that needs 70 deserialised 100 or 200 rows) and only the columns the fold
+     * reads. A state read from a checkpoint is this; at N = 1,000,000 the rows H2 read from its file were a third of
+     * what a read allocated, and the young collections that allocation caused were the reads' p99.
+     *
+     * @throws UnknownHistoryException when the store has fewer events
+     */
+    public TimelineCursor foldPayloadsOn(TimelineCursor cursor, long upTo) {
+        String systemId = cursor.systemId();
+        if (cursor.events() >= upTo) {
+            return cursor;
+        }
+        // sequence numbers are 0-based: event n is sequence n - 1
+        jdbc.query("SELECT sequenceNumber, payloadType, payloadRevision, payload FROM DomainEventEntry"
+                        + " WHERE aggregateIdentifier = ? AND sequenceNumber >= ? AND sequenceNumber < ?"
+                        + " ORDER BY sequenceNumber ASC",
+                rs -> {
+                    long n = rs.getLong(1) + 1;
+                    if (n != cursor.events() + 1) {
+                        throw new IllegalStateException("system " + systemId + ": expected event "
+                                + (cursor.events() + 1) + " in the store, found " + n);
+                    }
+                    Object payload = serializer.deserialize(new SimpleSerializedObject<>(rs.getBytes(4), byte[].class,
+                            rs.getString(2), rs.getString(3)));
+                    try {
+                        cursor.advance((SegmentEvent) payload, XenTrace.NONE);
+                    } catch (RuntimeException e) {
+                        throw new FoldFailedException(systemId, n, e);
+                    }
+                }, systemId, cursor.events(), upTo);
+        if (cursor.events() < upTo) {
+            throw new UnknownHistoryException("system " + systemId + " has " + cursor.events()
+                    + " events in the event store, not " + upTo);
         }
         return cursor;
     }
