@@ -5,13 +5,13 @@ import dev.pcitimeline.projections.audit.AuditQueries;
 import dev.pcitimeline.projections.diff.DiffQueries;
 import dev.pcitimeline.projections.versions.VersionsQueries;
 import dev.pcitimeline.projections.query.StateQueries;
+import dev.pcitimeline.projections.store.CommitSignallingEventStore;
+import dev.pcitimeline.projections.store.EventCommits;
 import dev.pcitimeline.projections.store.EventStoreConfiguration;
 import dev.pcitimeline.projections.views.Checkpoints;
 import dev.pcitimeline.projections.views.EventHistory;
 import dev.pcitimeline.projections.views.Views;
 import dev.pcitimeline.projections.views.ViewsProgress;
-import dev.pcitimeline.projections.store.CommitSignallingEventStore;
-import dev.pcitimeline.projections.store.EventCommits;
 import dev.pcitimeline.projections.views.ViewProjection;
 import org.axonframework.common.caching.WeakReferenceCache;
 import org.axonframework.common.transaction.NoTransactionManager;
@@ -55,8 +55,8 @@ import java.util.function.BooleanSupplier;
  *       {@value #SNAPSHOT_EVERY} events unless {@value #SNAPSHOT_EVERY_PROPERTY} says otherwise (taken on a thread of
  *       its own) and a weak-reference aggregate cache;</li>
  *   <li>the "views" tracking processor (one thread, batches of up to {@value #VIEWS_BATCH} events, a segment's
- *       events in order, a wait for events that looks at the store after this JVM's commits and ends when the processor stops:
- *       {@link ViewsEventSource}),
+ *       events in order, a wait for events that looks at the store after this JVM's commits and ends when the
+ *       processor stops: {@link ViewsEventSource}),
  *       its {@link ViewProjection} and the {@link StateQueries} over its tables;</li>
  *   <li>the {@link AuditQueries}, {@link DiffQueries} and {@link VersionsQueries} built on them.</li>
  * </ul>

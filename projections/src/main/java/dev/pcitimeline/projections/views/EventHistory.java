@@ -128,11 +128,7 @@ public class EventHistory {
                         + " WHERE aggregateIdentifier = ? AND sequenceNumber >= ? AND sequenceNumber < ?"
                         + " ORDER BY sequenceNumber ASC",
                 rs -> {
-                    long n = rs.getLong(1) + 1;
-                    if (n != cursor.events() + 1) {
-                        throw new IllegalStateException("system " + systemId + ": expected event "
-                                + (cursor.events() + 1) + " in the store, found " + n);
-                    }
+                    long n = nextEvent(systemId, cursor, rs.getLong(1));
                     Object payload = serializer.deserialize(new SimpleSerializedObject<>(rs.getBytes(4), byte[].class,
                             rs.getString(2), rs.getString(3)));
                     try {
@@ -141,10 +137,7 @@ public class EventHistory {
                         throw new FoldFailedException(systemId, n, e);
                     }
                 }, systemId, cursor.events(), upTo);
-        if (cursor.events() < upTo) {
-            throw new UnknownHistoryException("system " + systemId + " has " + cursor.events()
-                    + " events in the event store, not " + upTo);
-        }
+        requireReached(systemId, cursor, upTo);
         return cursor;
     }
 
@@ -153,11 +146,7 @@ public class EventHistory {
         TimelineCursor lead = cursors.get(0);
         while (lead.events() < upTo && stream.hasNext()) {
             DomainEventMessage<?> message = stream.next();
-            long n = message.getSequenceNumber() + 1;
-            if (n != lead.events() + 1) {
-                throw new IllegalStateException("system " + systemId + ": expected event " + (lead.events() + 1)
-                        + " in the store, found " + n);
-            }
+            long n = nextEvent(systemId, lead, message.getSequenceNumber());
             try {
                 for (TimelineCursor cursor : cursors) {
                     cursor.advance((SegmentEvent) message.getPayload(), trace);
@@ -167,6 +156,21 @@ public class EventHistory {
                 throw new FoldFailedException(systemId, n, e);
             }
         }
+        requireReached(systemId, lead, upTo);
+    }
+
+    /** The number of the stored event with {@code sequence} (0-based), which must be the one after {@code lead}'s. */
+    private static long nextEvent(String systemId, TimelineCursor lead, long sequence) {
+        long n = sequence + 1;
+        if (n != lead.events() + 1) {
+            throw new IllegalStateException("system " + systemId + ": expected event " + (lead.events() + 1)
+                    + " in the store, found " + n);
+        }
+        return n;
+    }
+
+    /** A fold that ran out of stored events before {@code upTo}: the store has fewer. */
+    private static void requireReached(String systemId, TimelineCursor lead, long upTo) {
         if (lead.events() < upTo) {
             throw new UnknownHistoryException("system " + systemId + " has " + lead.events()
                     + " events in the event store, not " + upTo);
