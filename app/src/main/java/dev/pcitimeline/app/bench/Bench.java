@@ -23,6 +23,7 @@ import org.springframework.context.ApplicationContext;
 import javax.sql.DataSource;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.util.ArrayList;
@@ -58,6 +59,7 @@ public final class Bench {
     private final Supplier<WarmUp.Result> warmUp;
     private final PrintStream progress;
     private final ObjectMapper json = new ObjectMapper();
+    private final Connection connection = new Connection();
 
     /**
      * @param context the measured store's context: fresh, so that it holds the history alone
@@ -138,7 +140,8 @@ public final class Bench {
                 Math.round(rebuild.eventsPerSecond), rebuild.runs, BenchReport.round(rebuild.resetMs, 1),
                 BenchReport.round(rebuild.cpuSeconds, 1), BenchReport.round(rebuild.jitSeconds, 1),
                 BenchReport.round(asOf.p50, 2), BenchReport.round(asOf.p99, 2),
-                BenchReport.round(asOf.max, 2), asOf.samples, BenchReport.round(asOf.rows, 1), Math.round(fold),
+                BenchReport.round(asOf.max, 2), asOf.samples, BenchReport.round(asOf.rows, 1), asOf.withCollection,
+                Math.round(fold),
                 library.seconds() == null ? null : BenchReport.round(library.seconds(), 2), library.scenarios(),
                 library.exit(), library.note(), generateMs,
                 BenchReport.round((System.nanoTime() - started) / 1e9, 1),
@@ -321,7 +324,7 @@ public final class Bench {
         return new Rebuild(rate, resetMs, cpuSeconds, jitSeconds, List.of(Math.round(rate)));
     }
 
-    private record AsOf(double p50, double p99, double max, int samples, double rows) {
+    private record AsOf(double p50, double p99, double max, int samples, double rows, int withCollection) {
     }
 
     /**
@@ -337,28 +340,87 @@ public final class Bench {
         }
         double[] ms = new double[samples];
         long rows = 0;
+        int withCollection = 0;
+        long bytesBefore = connection.bytes();
         for (int i = 0; i < samples; i++) {
             int n = 1 + random.nextInt((int) events);
+            long collections = collections();
             long t = System.nanoTime();
             StateDocument state = stateAt(n);
             ms[i] = (System.nanoTime() - t) / 1e6;
+            if (collections() != collections) {
+                withCollection++;
+            }
             rows += state.pdevs().size() + state.bus2bridge().size() + state.upstream().size()
                     + state.contexts().size() + state.hardware().size() + state.findings().size()
                     + state.steps().size();
         }
         Arrays.sort(ms);
         AsOf asOf = new AsOf(percentile(ms, 50), percentile(ms, 99), ms[ms.length - 1], samples,
-                (double) rows / samples);
-        say("  p50 %.2f ms, p99 %.2f ms, max %.2f ms (%,.0f rows per state on average)", asOf.p50, asOf.p99, asOf.max,
-                asOf.rows);
+                (double) rows / samples, withCollection);
+        say("  p50 %.2f ms, p99 %.2f ms, max %.2f ms (%,.0f rows and %,.0f KiB of JSON per state on average; %d reads"
+                        + " met a collection)", asOf.p50, asOf.p99, asOf.max, asOf.rows,
+                (connection.bytes() - bytesBefore) / 1024.0 / samples, asOf.withCollection);
         return asOf;
     }
 
-    /** The state object, serialized as the service streams it (to the response, not into one big array). */
+    /**
+     * The state object, serialized as the service streams it (to the response, not into one big array), into a
+     * {@link Connection}.
+     */
     private StateDocument stateAt(int event) throws Exception {
         StateDocument state = queries.state(SYSTEM, event, null, null);
-        json.writeValue(OutputStream.nullOutputStream(), state);
+        json.writeValue(connection, state);
         return state;
+    }
+
+    /** Collections by every collector so far (G1: young and mixed, full; its remark pauses are not counted). */
+    private static long collections() {
+        long n = 0;
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            n += Math.max(0, gc.getCollectionCount());
+        }
+        return n;
+    }
+
+    /**
+     * Where the bench's states go: every byte copied once into a 64 KiB buffer, as a connection's send path copies it.
+     * A state writes bytes it printed before straight to its stream (~9 MB of steps late in a 1,000,000-event
+     * history); into a stream that drops them ({@code OutputStream.nullOutputStream()}) that would cost nothing here
+     * and a copy in the service.
+     */
+    static final class Connection extends OutputStream {
+        private final byte[] buffer = new byte[64 * 1024];
+        private int at;
+        private long bytes;
+
+        @Override
+        public void write(int b) {
+            write(new byte[]{(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            while (len > 0) {
+                int n = Math.min(len, buffer.length - at);
+                System.arraycopy(b, off, buffer, at, n);
+                at = (at + n) % buffer.length;
+                off += n;
+                len -= n;
+                bytes += n;
+            }
+        }
+
+        /** Bytes written so far. */
+        long bytes() {
+            return bytes;
+        }
+
+        @Override
+        public void close() {
+            // a connection outlives each response: ObjectMapper.writeValue closes its target
+        }
     }
 
     // ------------------------------------------------------------------ helpers

@@ -41,6 +41,8 @@ import java.util.Locale;
  * @param rebuildCpuSeconds    CPU time of the whole JVM during the replay
  * @param rebuildJitSeconds    the JIT compilers' time during the replay
  * @param asOfStateRows        average rows of one state object (pdevs … steps), to read the latencies by
+ * @param asOfReadsWithCollection reads (of {@code asOfSamples}) during which the garbage collector ran: a young
+ *                             collection stops the read for its pause, and a few such reads are the p99
  * @param replayLibrarySeconds null when skipped ({@code replayLibraryNote} says why)
  * @param peakHeapMiB          the most heap in use at any moment of the run (sampled every 20 ms)
  */
@@ -51,7 +53,8 @@ import java.util.Locale;
         "ingestWithViewsEventsPerSec", "viewsLagAfterIngestMs", "ingestCpuSeconds", "ingestJitSeconds",
         "commandThreadProfile", "rebuildEventsPerSec", "rebuildRunsEventsPerSec",
         "rebuildResetMs", "rebuildCpuSeconds", "rebuildJitSeconds",
-        "asOfP50Ms", "asOfP99Ms", "asOfMaxMs", "asOfSamples", "asOfStateRows", "foldEventsPerSec",
+        "asOfP50Ms", "asOfP99Ms", "asOfMaxMs", "asOfSamples", "asOfStateRows", "asOfReadsWithCollection",
+        "foldEventsPerSec",
         "replayLibrarySeconds", "replayLibraryScenarios", "replayLibraryExit", "replayLibraryNote", "generateMs",
         "totalSeconds", "targets"})
 public record BenchReport(long events, int steps, long seed, int cores, String jvm, long maxHeapMiB, long peakHeapMiB,
@@ -64,6 +67,7 @@ public record BenchReport(long events, int steps, long seed, int cores, String j
                           double rebuildEventsPerSec, List<Long> rebuildRunsEventsPerSec,
                           double rebuildResetMs, double rebuildCpuSeconds, double rebuildJitSeconds,
                           double asOfP50Ms, double asOfP99Ms, double asOfMaxMs, int asOfSamples, double asOfStateRows,
+                          int asOfReadsWithCollection,
                           double foldEventsPerSec, Double replayLibrarySeconds, int replayLibraryScenarios,
                           Integer replayLibraryExit, String replayLibraryNote, long generateMs, double totalSeconds,
                           List<Target> targets) {
@@ -136,6 +140,7 @@ public record BenchReport(long events, int steps, long seed, int cores, String j
         line(b, "state as of event, p99", "%.2f ms", asOfP99Ms);
         line(b, "state as of event, max", "%.2f ms", asOfMaxMs);
         line(b, "state rows (average)", "%,.0f", asOfStateRows);
+        line(b, "  reads that met a collection", "%d of %d", asOfReadsWithCollection, asOfSamples);
         line(b, "pure fold (Machine.apply)", "%,.0f events/s", foldEventsPerSec);
         if (replayLibrarySeconds != null) {
             line(b, "replay scenario library", "%.2f s", replayLibrarySeconds);

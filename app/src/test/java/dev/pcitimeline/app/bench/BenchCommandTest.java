@@ -73,6 +73,7 @@ class BenchCommandTest {
                 .isLessThanOrEqualTo(report.get("asOfP99Ms").asDouble());
         assertThat(report.get("asOfP99Ms").asDouble()).isLessThanOrEqualTo(report.get("asOfMaxMs").asDouble());
         assertThat(report.get("asOfStateRows").asDouble()).isPositive();
+        assertThat(report.get("asOfReadsWithCollection").asInt()).isBetween(0, 50);
 
         // the library replay runs when the jar is built, else it says why it was skipped
         JsonNode replaySeconds = report.get("replayLibrarySeconds");

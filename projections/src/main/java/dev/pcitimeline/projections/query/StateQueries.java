@@ -167,7 +167,7 @@ public class StateQueries {
                 throw new IllegalStateException("the checkpoints of system " + system + " end no step list at step "
                         + count);
             }
-            return new StepList.Prefix(known.chunks, known.starts, at + 1, count);
+            return new StepList.Prefix(known.chunks, known.starts, at + 1, count, known.printed);
         }
     }
 
@@ -182,6 +182,8 @@ public class StateQueries {
         int[] ends = new int[64];
         int size;
         int count;
+        /** Their JSON, printed as states reach them and written by every state that includes them. */
+        final StepList.Printed printed = new StepList.Printed();
 
         void add(StepList.Chunk chunk) {
             if (size == chunks.length) {

@@ -1,10 +1,13 @@
 package dev.pcitimeline.projections.query;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pcitimeline.projections.query.StateDocument.StepEntry;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -45,9 +48,71 @@ class StepListTest {
             assertThat(mapper.writeValueAsString(document(chunked))).isEqualTo(plain);
             assertThat(mapper.writeValueAsString(document(chunked))).isEqualTo(plain);
         }
+        for (List<StepEntry> rest : List.of(all.subList(7, 11), List.<StepEntry>of())) {
+            // to a stream (the REST path): the final steps' printed JSON, then the newest steps, or none
+            StepList toStream = new StepList(List.of(new StepList.Chunk(all.subList(0, 3)),
+                    new StepList.Chunk(List.of()), new StepList.Chunk(all.subList(3, 7))), rest);
+            List<StepEntry> same = new ArrayList<>(toStream);
+            byte[] plain = compact.writeValueAsBytes(document(same));
+            assertThat(new String(compact.writeValueAsBytes(document(toStream)), StandardCharsets.UTF_8))
+                    .isEqualTo(new String(plain, StandardCharsets.UTF_8));
+            assertThat(compact.writeValueAsBytes(document(toStream))).isEqualTo(plain);
+            // printed with another mapper: the second prints entry by entry, the same JSON
+            ObjectMapper other = new ObjectMapper();
+            assertThat(other.writeValueAsBytes(document(toStream))).isEqualTo(plain);
+        }
         assertThat(document(chunked)).isEqualTo(document(all));
         assertThat(new StepList(List.of(), List.of())).isEmpty();
+        assertThat(compact.writeValueAsBytes(document(new StepList(List.of(), List.of(step(0))))))
+                .isEqualTo(compact.writeValueAsBytes(document(List.of(step(0)))));
         assertThat(compact.writeValueAsString(document(new StepList(List.of(), List.of()))))
                 .isEqualTo(compact.writeValueAsString(document(List.of())));
+    }
+
+    @Test
+    void a_state_that_reaches_further_prints_only_the_chunks_it_adds_and_shares_the_rest() throws Exception {
+        List<StepEntry> all = new ArrayList<>();
+        List<StepList.Chunk> chunks = new ArrayList<>();
+        for (int c = 0; c < 40; c++) {
+            List<StepEntry> entries = new ArrayList<>();
+            for (int i = 0; i < 3000; i++) {
+                entries.add(step(all.size()));
+                all.add(step(all.size()));
+            }
+            chunks.add(new StepList.Chunk(entries));
+        }
+        // one system's chunks and their printed JSON, shared by prefixes of 1, 25 and 40 chunks (over 9 segments)
+        StepList.Prefix whole = StepList.Prefix.of(chunks);
+        ObjectMapper compact = new ObjectMapper();
+        for (int count : new int[]{25, 1, 40, 0}) {
+            StepList.Prefix prefix = new StepList.Prefix(whole.chunks(), whole.starts(), count, 3000 * count,
+                    whole.printed());
+            List<StepEntry> rest = count == 40 ? List.of() : all.subList(3000 * count, 3000 * count + 2);
+            StepList list = new StepList(prefix, rest);
+            List<StepEntry> plain = new ArrayList<>(all.subList(0, 3000 * count));
+            plain.addAll(rest);
+            assertThat(list).isEqualTo(plain);
+            assertThat(compact.writeValueAsBytes(document(list))).isEqualTo(compact.writeValueAsBytes(document(plain)));
+        }
+    }
+
+    @Test
+    void the_final_steps_do_not_flush_the_response_early() throws Exception {
+        List<StepEntry> all = List.of(step(0), step(1), step(2));
+        StepList list = new StepList(List.of(new StepList.Chunk(all.subList(0, 2))), all.subList(2, 3));
+        ObjectMapper compact = new ObjectMapper();
+        List<Integer> flushedAt = new ArrayList<>();
+        ByteArrayOutputStream response = new ByteArrayOutputStream() {
+            @Override
+            public void flush() {
+                flushedAt.add(size());
+            }
+        };
+        try (JsonGenerator gen = compact.getFactory().createGenerator(response)) {
+            compact.writeValue(gen, document(list));
+            assertThat(response.toString(StandardCharsets.UTF_8)).isEqualTo(compact.writeValueAsString(document(all)));
+        }
+        // ObjectMapper flushes once, after the whole value (FLUSH_AFTER_WRITE_VALUE); the steps' own flush stays inside
+        assertThat(flushedAt).isNotEmpty().allMatch(at -> at == response.size());
     }
 }
