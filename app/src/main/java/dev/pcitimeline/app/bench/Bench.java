@@ -141,6 +141,7 @@ public final class Bench {
                 BenchReport.round(rebuild.cpuSeconds, 1), BenchReport.round(rebuild.jitSeconds, 1),
                 BenchReport.round(asOf.p50, 2), BenchReport.round(asOf.p99, 2),
                 BenchReport.round(asOf.max, 2), asOf.samples, BenchReport.round(asOf.rows, 1), asOf.withCollection,
+                asOf.warmUpReads, BenchReport.round(asOf.warmUpSeconds, 1),
                 Math.round(fold),
                 library.seconds() == null ? null : BenchReport.round(library.seconds(), 2), library.scenarios(),
                 library.exit(), library.note(), generateMs,
@@ -324,20 +325,48 @@ public final class Bench {
         return new Rebuild(rate, resetMs, cpuSeconds, jitSeconds, List.of(Math.round(rate)));
     }
 
-    private record AsOf(double p50, double p99, double max, int samples, double rows, int withCollection) {
+    private record AsOf(double p50, double p99, double max, int samples, double rows, int withCollection,
+                        int warmUpReads, double warmUpSeconds) {
     }
 
+    /** The reads' warm-up lasts at least this long (in rounds of {@value #READS_WARMUP_ROUND} reads). */
+    static final long READS_MIN_WARMUP_MS = 1_000;
+    /** The reads' warm-up stops after this long even when the compilers are still busy (and says so). */
+    static final long READS_MAX_WARMUP_MS = 20_000;
+    static final int READS_WARMUP_ROUND = 50;
+
     /**
-     * The state object at random events through {@link StateQueries#state} and Jackson, as REST serves it:
-     * 50 unmeasured warm-up reads, then the samples.
+     * The state object at random events through {@link StateQueries#state} and Jackson, as REST serves it: warm-up
+     * reads (at other random events) for at least {@value #READS_MIN_WARMUP_MS} ms, until a round of them keeps the
+     * compilers busy less than {@value WarmUp#QUIET_SHARE} of it, then the samples. Why not a fixed 50 reads: C2 was
+     * still compiling the read path (~1.5 s of compiler time on this 2-core machine) while the measured reads ran, and
+     * the reads that shared a core with it, or ran the code before it was compiled, were the p99.
      */
     private AsOf asOf(long events) throws Exception {
         int samples = options.asOfSamples();
-        say("reading the state object at %d random events...", samples);
-        Random random = new Random(options.seed());
-        for (int i = 0; i < 50; i++) {
-            stateAt(1 + random.nextInt((int) events));
+        say("reading the state object at %d random events (after warm-up reads for at least %,d ms until the compilers"
+                + " are quiet)...", samples, READS_MIN_WARMUP_MS);
+        Random warmUp = new Random(options.seed() ^ 0x5DEECE66DL);
+        long started = System.nanoTime();
+        int warmUpReads = 0;
+        boolean quiet;
+        while (true) {
+            long jit = compilationMillis();
+            long t = System.nanoTime();
+            for (int i = 0; i < READS_WARMUP_ROUND; i++) {
+                stateAt(1 + warmUp.nextInt((int) events));
+            }
+            warmUpReads += READS_WARMUP_ROUND;
+            quiet = (compilationMillis() - jit) < WarmUp.QUIET_SHARE * (System.nanoTime() - t) / 1e6;
+            long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+            if ((elapsedMs >= READS_MIN_WARMUP_MS && quiet) || elapsedMs >= READS_MAX_WARMUP_MS) {
+                break;
+            }
         }
+        double warmUpSeconds = (System.nanoTime() - started) / 1e9;
+        say("  warmed up with %,d reads in %.1f s%s", warmUpReads, warmUpSeconds,
+                quiet ? "" : ", the compilers still busy when it ran out");
+        Random random = new Random(options.seed());
         double[] ms = new double[samples];
         long rows = 0;
         int withCollection = 0;
@@ -357,7 +386,7 @@ public final class Bench {
         }
         Arrays.sort(ms);
         AsOf asOf = new AsOf(percentile(ms, 50), percentile(ms, 99), ms[ms.length - 1], samples,
-                (double) rows / samples, withCollection);
+                (double) rows / samples, withCollection, warmUpReads, warmUpSeconds);
         say("  p50 %.2f ms, p99 %.2f ms, max %.2f ms (%,.0f rows and %,.0f KiB of JSON per state on average; %d reads"
                         + " met a collection)", asOf.p50, asOf.p99, asOf.max, asOf.rows,
                 (connection.bytes() - bytesBefore) / 1024.0 / samples, asOf.withCollection);

@@ -43,6 +43,10 @@ import java.util.Locale;
  * @param asOfStateRows        average rows of one state object (pdevs … steps), to read the latencies by
  * @param asOfReadsWithCollection reads (of {@code asOfSamples}) during which the garbage collector ran: a young
  *                             collection stops the read for its pause, and a few such reads are the p99
+ * @param asOfWarmupReads      unmeasured reads before the samples, in rounds of {@value Bench#READS_WARMUP_ROUND}: at
+ *                             least {@value Bench#READS_MIN_WARMUP_MS} ms of them, until a round kept the compilers
+ *                             busy less than {@value WarmUp#QUIET_SHARE} of it
+ * @param asOfWarmupSeconds    their wall-clock time
  * @param replayLibrarySeconds null when skipped ({@code replayLibraryNote} says why)
  * @param peakHeapMiB          the most heap in use at any moment of the run (sampled every 20 ms)
  */
@@ -54,6 +58,7 @@ import java.util.Locale;
         "commandThreadProfile", "rebuildEventsPerSec", "rebuildRunsEventsPerSec",
         "rebuildResetMs", "rebuildCpuSeconds", "rebuildJitSeconds",
         "asOfP50Ms", "asOfP99Ms", "asOfMaxMs", "asOfSamples", "asOfStateRows", "asOfReadsWithCollection",
+        "asOfWarmupReads", "asOfWarmupSeconds",
         "foldEventsPerSec",
         "replayLibrarySeconds", "replayLibraryScenarios", "replayLibraryExit", "replayLibraryNote", "generateMs",
         "totalSeconds", "targets"})
@@ -67,7 +72,7 @@ public record BenchReport(long events, int steps, long seed, int cores, String j
                           double rebuildEventsPerSec, List<Long> rebuildRunsEventsPerSec,
                           double rebuildResetMs, double rebuildCpuSeconds, double rebuildJitSeconds,
                           double asOfP50Ms, double asOfP99Ms, double asOfMaxMs, int asOfSamples, double asOfStateRows,
-                          int asOfReadsWithCollection,
+                          int asOfReadsWithCollection, int asOfWarmupReads, double asOfWarmupSeconds,
                           double foldEventsPerSec, Double replayLibrarySeconds, int replayLibraryScenarios,
                           Integer replayLibraryExit, String replayLibraryNote, long generateMs, double totalSeconds,
                           List<Target> targets) {
@@ -141,6 +146,7 @@ public record BenchReport(long events, int steps, long seed, int cores, String j
         line(b, "state as of event, max", "%.2f ms", asOfMaxMs);
         line(b, "state rows (average)", "%,.0f", asOfStateRows);
         line(b, "  reads that met a collection", "%d of %d", asOfReadsWithCollection, asOfSamples);
+        line(b, "  warm-up reads before them", "%,d in %.1f s", asOfWarmupReads, asOfWarmupSeconds);
         line(b, "pure fold (Machine.apply)", "%,.0f events/s", foldEventsPerSec);
         if (replayLibrarySeconds != null) {
             line(b, "replay scenario library", "%.2f s", replayLibrarySeconds);

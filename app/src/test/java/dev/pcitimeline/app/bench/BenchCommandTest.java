@@ -74,6 +74,11 @@ class BenchCommandTest {
         assertThat(report.get("asOfP99Ms").asDouble()).isLessThanOrEqualTo(report.get("asOfMaxMs").asDouble());
         assertThat(report.get("asOfStateRows").asDouble()).isPositive();
         assertThat(report.get("asOfReadsWithCollection").asInt()).isBetween(0, 50);
+        // the reads' warm-up: whole rounds, at least its minimum time (or stopped at its maximum)
+        assertThat(report.get("asOfWarmupReads").asInt()).isPositive()
+                .matches(n -> n % Bench.READS_WARMUP_ROUND == 0);
+        assertThat(report.get("asOfWarmupSeconds").asDouble())
+                .isGreaterThanOrEqualTo(Bench.READS_MIN_WARMUP_MS / 1e3 - 0.05);
 
         // the library replay runs when the jar is built, else it says why it was skipped
         JsonNode replaySeconds = report.get("replayLibrarySeconds");
