@@ -334,13 +334,16 @@ public final class Bench {
     /** The reads' warm-up stops after this long even when the compilers are still busy (and says so). */
     static final long READS_MAX_WARMUP_MS = 20_000;
     static final int READS_WARMUP_ROUND = 50;
+    /** A warm-up round reads at least this long: the compiler threads' CPU comes in 10 ms ticks. */
+    static final long READS_WARMUP_ROUND_MIN_MS = 250;
 
     /**
      * The state object at random events through {@link StateQueries#state} and Jackson, as REST serves it: warm-up
-     * reads (at other random events) for at least {@value #READS_MIN_WARMUP_MS} ms, until a round of them keeps the
-     * compilers busy less than {@value WarmUp#QUIET_SHARE} of it, then the samples. Why not a fixed 50 reads: C2 was
-     * still compiling the read path (~1.5 s of compiler time on this 2-core machine) while the measured reads ran, and
-     * the reads that shared a core with it, or ran the code before it was compiled, were the p99.
+     * reads (at other random events) for at least {@value #READS_MIN_WARMUP_MS} ms, until a round of them (at least
+     * {@value #READS_WARMUP_ROUND_MIN_MS} ms) keeps the compiler threads busy less than {@value WarmUp#QUIET_SHARE}
+     * of it ({@link CompilerThreads}; the JVM's compilation time elsewhere), then the samples. Why not a fixed 50
+     * reads: C2 was still compiling the read path (~1.5 s of compiler time on this 2-core machine) while the measured
+     * reads ran, and the reads that shared a core with it, or ran the code before it was compiled, were the p99.
      */
     private AsOf asOf(long events) throws Exception {
         int samples = options.asOfSamples();
@@ -350,14 +353,18 @@ public final class Bench {
         long started = System.nanoTime();
         int warmUpReads = 0;
         boolean quiet;
+        boolean compilerThreads = CompilerThreads.cpuMillis() >= 0;
         while (true) {
-            long jit = compilationMillis();
+            long jit = compilerThreads ? CompilerThreads.cpuMillis() : compilationMillis();
             long t = System.nanoTime();
-            for (int i = 0; i < READS_WARMUP_ROUND; i++) {
-                stateAt(1 + warmUp.nextInt((int) events));
-            }
-            warmUpReads += READS_WARMUP_ROUND;
-            quiet = (compilationMillis() - jit) < WarmUp.QUIET_SHARE * (System.nanoTime() - t) / 1e6;
+            do {
+                for (int i = 0; i < READS_WARMUP_ROUND; i++) {
+                    stateAt(1 + warmUp.nextInt((int) events));
+                }
+                warmUpReads += READS_WARMUP_ROUND;
+            } while (System.nanoTime() - t < READS_WARMUP_ROUND_MIN_MS * 1_000_000L);
+            long jitMs = Math.max(0, (compilerThreads ? CompilerThreads.cpuMillis() : compilationMillis()) - jit);
+            quiet = jitMs < WarmUp.QUIET_SHARE * (System.nanoTime() - t) / 1e6;
             long elapsedMs = (System.nanoTime() - started) / 1_000_000;
             if ((elapsedMs >= READS_MIN_WARMUP_MS && quiet) || elapsedMs >= READS_MAX_WARMUP_MS) {
                 break;
