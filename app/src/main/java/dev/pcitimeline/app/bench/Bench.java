@@ -335,13 +335,18 @@ public final class Bench {
     static final long READS_MAX_WARMUP_MS = 20_000;
     static final int READS_WARMUP_ROUND = 50;
     /** A warm-up round reads at least this long: the compiler threads' CPU comes in 10 ms ticks. */
-    static final long READS_WARMUP_ROUND_MIN_MS = 250;
+    static final long READS_WARMUP_ROUND_MIN_MS = 500;
+    /**
+     * Quiet rounds in a row that end the warm-up: C2 works in bursts, and one quiet 250 ms round between two ended a
+     * 1,000,000-event run's warm-up with C2 still at a third of a core through the measured reads.
+     */
+    static final int READS_QUIET_ROUNDS = 2;
 
     /**
      * The state object at random events through {@link StateQueries#state} and Jackson, as REST serves it: warm-up
-     * reads (at other random events) for at least {@value #READS_MIN_WARMUP_MS} ms, until a round of them (at least
-     * {@value #READS_WARMUP_ROUND_MIN_MS} ms) keeps the compiler threads busy less than {@value WarmUp#QUIET_SHARE}
-     * of it ({@link CompilerThreads}; the JVM's compilation time elsewhere), then the samples. Why not a fixed 50
+     * reads (at other random events) for at least {@value #READS_MIN_WARMUP_MS} ms, until {@value #READS_QUIET_ROUNDS}
+     * rounds in a row (each at least {@value #READS_WARMUP_ROUND_MIN_MS} ms) keep the compiler threads busy less than
+     * {@value WarmUp#QUIET_SHARE} of them ({@link CompilerThreads}; the JVM's compilation time elsewhere), then the samples. Why not a fixed 50
      * reads: C2 was still compiling the read path (~1.5 s of compiler time on this 2-core machine) while the measured
      * reads ran, and the reads that shared a core with it, or ran the code before it was compiled, were the p99.
      */
@@ -353,6 +358,7 @@ public final class Bench {
         long started = System.nanoTime();
         int warmUpReads = 0;
         boolean quiet;
+        int quietRounds = 0;
         boolean compilerThreads = CompilerThreads.cpuMillis() >= 0;
         while (true) {
             long jit = compilerThreads ? CompilerThreads.cpuMillis() : compilationMillis();
@@ -365,8 +371,10 @@ public final class Bench {
             } while (System.nanoTime() - t < READS_WARMUP_ROUND_MIN_MS * 1_000_000L);
             long jitMs = Math.max(0, (compilerThreads ? CompilerThreads.cpuMillis() : compilationMillis()) - jit);
             quiet = jitMs < WarmUp.QUIET_SHARE * (System.nanoTime() - t) / 1e6;
+            quietRounds = quiet ? quietRounds + 1 : 0;
             long elapsedMs = (System.nanoTime() - started) / 1_000_000;
-            if ((elapsedMs >= READS_MIN_WARMUP_MS && quiet) || elapsedMs >= READS_MAX_WARMUP_MS) {
+            if ((elapsedMs >= READS_MIN_WARMUP_MS && quietRounds >= READS_QUIET_ROUNDS)
+                    || elapsedMs >= READS_MAX_WARMUP_MS) {
                 break;
             }
         }

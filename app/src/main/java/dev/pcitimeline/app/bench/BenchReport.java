@@ -44,9 +44,10 @@ import java.util.Locale;
  * @param asOfReadsWithCollection reads (of {@code asOfSamples}) during which the garbage collector ran: a young
  *                             collection stops the read for its pause, and a few such reads are the p99
  * @param asOfWarmupReads      unmeasured reads before the samples, in batches of {@value Bench#READS_WARMUP_ROUND}: at
- *                             least {@value Bench#READS_MIN_WARMUP_MS} ms of them, until a round of at least
+ *                             least {@value Bench#READS_MIN_WARMUP_MS} ms of them, until
+ *                             {@value Bench#READS_QUIET_ROUNDS} rounds in a row of at least
  *                             {@value Bench#READS_WARMUP_ROUND_MIN_MS} ms kept the compiler threads busy less than
- *                             {@value WarmUp#QUIET_SHARE} of it
+ *                             {@value WarmUp#QUIET_SHARE} of them
  * @param asOfWarmupSeconds    their wall-clock time
  * @param replayLibrarySeconds null when skipped ({@code replayLibraryNote} says why)
  * @param peakHeapMiB          the most heap in use at any moment of the run (sampled every 20 ms)
