@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import dev.pcitimeline.projections.query.StateDocument.StepEntry;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.AbstractList;
@@ -73,12 +74,15 @@ final class StepList extends AbstractList<StepEntry> implements RandomAccess {
                 return null;
             }
             while (this.chunks < count) {
+                // a whole chunk or nothing: a chunk printed in part would be printed again after a failure
+                ByteArrayOutputStream chunk = new ByteArrayOutputStream();
                 for (StepEntry e : chunks[this.chunks].entries) {
-                    if (length > 0) {
-                        append(COMMA);
+                    if (length > 0 || chunk.size() > 0) {
+                        chunk.write(',');
                     }
-                    append(mapper.writeValueAsBytes(e));
+                    chunk.write(mapper.writeValueAsBytes(e));
                 }
+                append(chunk.toByteArray());
                 if (this.chunks == chunkEnds.length) {
                     chunkEnds = Arrays.copyOf(chunkEnds, chunkEnds.length * 2);
                 }
@@ -100,8 +104,6 @@ final class StepList extends AbstractList<StepEntry> implements RandomAccess {
                 length += n;
             }
         }
-
-        private static final byte[] COMMA = {','};
 
         /** The first {@code length} bytes of the segments. */
         record Bytes(byte[][] segments, int length) {

@@ -1,6 +1,8 @@
 package dev.pcitimeline.projections.query;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.pcitimeline.projections.query.StateDocument.StepEntry;
@@ -10,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -94,6 +97,29 @@ class StepListTest {
             assertThat(list).isEqualTo(plain);
             assertThat(compact.writeValueAsBytes(document(list))).isEqualTo(compact.writeValueAsBytes(document(plain)));
         }
+    }
+
+    @Test
+    void a_chunk_that_fails_to_print_leaves_nothing_of_itself_behind() throws Exception {
+        List<StepEntry> all = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            all.add(step(i));
+        }
+        AtomicBoolean failOnce = new AtomicBoolean(true);
+        ObjectMapper flaky = new ObjectMapper() {
+            @Override
+            public byte[] writeValueAsBytes(Object value) throws JsonProcessingException {
+                if (value instanceof StepEntry e && e.index() == 4 && failOnce.getAndSet(false)) {
+                    throw new JsonMappingException(null, "no room left");
+                }
+                return super.writeValueAsBytes(value);
+            }
+        };
+        StepList list = new StepList(List.of(new StepList.Chunk(all.subList(0, 3)),
+                new StepList.Chunk(all.subList(3, 7))), List.of());
+        assertThatThrownBy(() -> flaky.writeValueAsBytes(document(list))).hasMessageContaining("no room left");
+        // step 3 was printed before step 4 failed; the retry prints chunk 1 once, whole
+        assertThat(flaky.writeValueAsBytes(document(list))).isEqualTo(flaky.writeValueAsBytes(document(all)));
     }
 
     @Test
