@@ -329,10 +329,11 @@ public final class Bench {
                         int warmUpReads, double warmUpSeconds) {
     }
 
-    /** The reads' warm-up lasts at least this long (in rounds of {@value #READS_WARMUP_ROUND} reads). */
+    /** The reads' warm-up lasts at least this long. */
     static final long READS_MIN_WARMUP_MS = 1_000;
     /** The reads' warm-up stops after this long even when the compilers are still busy (and says so). */
     static final long READS_MAX_WARMUP_MS = 20_000;
+    /** Reads between two looks at the clock within a warm-up round. */
     static final int READS_WARMUP_ROUND = 50;
     /** A warm-up round reads at least this long: the compiler threads' CPU comes in 10 ms ticks. */
     static final long READS_WARMUP_ROUND_MIN_MS = 500;
@@ -346,9 +347,10 @@ public final class Bench {
      * The state object at random events through {@link StateQueries#state} and Jackson, as REST serves it: warm-up
      * reads (at other random events) for at least {@value #READS_MIN_WARMUP_MS} ms, until {@value #READS_QUIET_ROUNDS}
      * rounds in a row (each at least {@value #READS_WARMUP_ROUND_MIN_MS} ms) keep the compiler threads busy less than
-     * {@value WarmUp#QUIET_SHARE} of them ({@link CompilerThreads}; the JVM's compilation time elsewhere), then the samples. Why not a fixed 50
-     * reads: C2 was still compiling the read path (~1.5 s of compiler time on this 2-core machine) while the measured
-     * reads ran, and the reads that shared a core with it, or ran the code before it was compiled, were the p99.
+     * {@value WarmUp#QUIET_SHARE} of them ({@link CompilerThreads}; the JVM's compilation time elsewhere), then the
+     * samples. Why not a fixed 50 reads: C2 was still compiling the read path (~1.5 s of compiler time on this 2-core
+     * machine) while the measured reads ran, and the reads that shared a core with it, or ran the code before it was
+     * compiled, were the p99.
      */
     private AsOf asOf(long events) throws Exception {
         int samples = options.asOfSamples();
@@ -359,9 +361,10 @@ public final class Bench {
         int warmUpReads = 0;
         boolean quiet;
         int quietRounds = 0;
-        boolean compilerThreads = CompilerThreads.cpuMillis() >= 0;
+        java.util.function.LongSupplier jitMillis = CompilerThreads.cpuMillis() >= 0 ? CompilerThreads::cpuMillis
+                : Bench::compilationMillis;
         while (true) {
-            long jit = compilerThreads ? CompilerThreads.cpuMillis() : compilationMillis();
+            long jit = jitMillis.getAsLong();
             long t = System.nanoTime();
             do {
                 for (int i = 0; i < READS_WARMUP_ROUND; i++) {
@@ -369,7 +372,7 @@ public final class Bench {
                 }
                 warmUpReads += READS_WARMUP_ROUND;
             } while (System.nanoTime() - t < READS_WARMUP_ROUND_MIN_MS * 1_000_000L);
-            long jitMs = Math.max(0, (compilerThreads ? CompilerThreads.cpuMillis() : compilationMillis()) - jit);
+            long jitMs = Math.max(0, jitMillis.getAsLong() - jit);
             quiet = jitMs < WarmUp.QUIET_SHARE * (System.nanoTime() - t) / 1e6;
             quietRounds = quiet ? quietRounds + 1 : 0;
             long elapsedMs = (System.nanoTime() - started) / 1_000_000;
